@@ -1,0 +1,227 @@
+import { z } from 'zod';
+import { durationMs } from './duration.ts';
+
+/** A regular expression given as a string; compiled here so a bad pattern is a config error with a line. */
+const regex = z.string().transform((src, ctx) => {
+  try {
+    return new RegExp(src);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(err as Error).message}` });
+    return z.NEVER;
+  }
+});
+
+// node_exporter's defaults (collector/filesystem_linux.go, diskstats_linux.go), loopback excluded for network.
+export const DEFAULT_MOUNT_POINTS_EXCLUDE = '^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)';
+export const DEFAULT_FS_TYPES_EXCLUDE =
+  '^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|erofs|sysfs|tracefs)$';
+export const DEFAULT_DISK_DEVICE_EXCLUDE = '^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$';
+export const DEFAULT_NETWORK_DEVICE_EXCLUDE = '^lo$';
+
+export const COLLECTOR_NAMES = ['cpu', 'load', 'memory', 'filesystem', 'disk', 'network', 'boot'] as const;
+export type CollectorName = (typeof COLLECTOR_NAMES)[number];
+
+const collectorsEnabled = z
+  .strictObject(Object.fromEntries(COLLECTOR_NAMES.map((n) => [n, z.boolean().default(true)])) as Record<CollectorName, z.ZodDefault<z.ZodBoolean>>)
+  .default(Object.fromEntries(COLLECTOR_NAMES.map((n) => [n, true])) as Record<CollectorName, boolean>);
+
+const deviceFilter = (defaultExclude: string | undefined) =>
+  z
+    .strictObject({
+      include: regex.optional(),
+      exclude: defaultExclude === undefined ? regex.optional() : regex.default(new RegExp(defaultExclude)),
+    })
+    .prefault({});
+
+export const samplingSchema = z
+  .strictObject({
+    interval: durationMs.default(5000),
+    /** per-collector timeout; defaults to 80% of the interval, at most 10 s */
+    timeout: durationMs.optional(),
+    collectors: collectorsEnabled,
+    filesystem: z
+      .strictObject({
+        mount_points_exclude: regex.default(new RegExp(DEFAULT_MOUNT_POINTS_EXCLUDE)),
+        fs_types_exclude: regex.default(new RegExp(DEFAULT_FS_TYPES_EXCLUDE)),
+      })
+      .prefault({}),
+    disk: deviceFilter(DEFAULT_DISK_DEVICE_EXCLUDE),
+    network: deviceFilter(DEFAULT_NETWORK_DEVICE_EXCLUDE),
+    /** where the host is read from: in a container, mount the host's /proc, /sys and / and point these at them */
+    paths: z
+      .strictObject({ procfs: z.string().default('/proc'), sysfs: z.string().default('/sys'), rootfs: z.string().default('/') })
+      .prefault({}),
+    /** how many snapshots /metrics/live history keeps */
+    history: z.number().int().min(1).max(100_000).default(720),
+  })
+  .prefault({})
+  .superRefine((s, ctx) => {
+    if (s.interval < 100) ctx.addIssue({ code: 'custom', path: ['interval'], message: 'interval must be at least 100ms' });
+    if (s.timeout !== undefined && s.timeout > s.interval)
+      ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'timeout must not exceed the sampling interval' });
+  })
+  .transform((s) => ({ ...s, timeout: s.timeout ?? Math.min(10_000, Math.round(s.interval * 0.8)) }));
+
+export const serverSchema = z
+  .strictObject({
+    /** HOST:PORT; the CLI flag and PRODPULSE_LISTEN take precedence */
+    listen: z.string().optional(),
+    /** bearer token required by write endpoints (POST/DELETE) */
+    token: z.string().min(1).optional(),
+    /** optional HTTPS, like node_exporter's web config */
+    tls: z.strictObject({ cert_file: z.string(), key_file: z.string() }).optional(),
+    /** username -> bcrypt hash; when set, every endpoint needs HTTP basic auth */
+    basic_auth_users: z.record(z.string(), z.string().regex(/^\$2[aby]?\$\d\d\$/, 'must be a bcrypt hash ($2y$...)')).optional(),
+    /** external URL of this sidecar, used in alert links (generatorURL) */
+    external_url: z.string().url().optional(),
+  })
+  .prefault({});
+
+export const storageSchema = z.strictObject({ path: z.string().default('./data/prodpulse.db') }).prefault({});
+
+// ---- channels ----------------------------------------------------------------------------------------------
+const slackChannel = z.strictObject({
+  type: z.literal('slack'),
+  token: z.string().min(1),
+  channel: z.string().min(1),
+  api_url: z.string().url().optional(),
+});
+const emailChannel = z.strictObject({
+  type: z.literal('email'),
+  /** smtp://user:pass@host:port or smtps://… */
+  url: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://'),
+  from: z.string().min(1),
+  to: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (Array.isArray(v) ? v : [v])),
+});
+const webhookChannel = z.strictObject({
+  type: z.literal('webhook'),
+  url: z.string().url(),
+  headers: z.record(z.string(), z.string()).default({}),
+});
+const alertmanagerChannel = z.strictObject({
+  type: z.literal('alertmanager'),
+  /** base URL of the Alertmanager, e.g. http://alertmanager:9093 */
+  url: z.string().url(),
+  /** how often a firing alert is re-posted so Alertmanager never times it out */
+  resend_interval: durationMs.default(60_000),
+});
+export const channelSchema = z.discriminatedUnion('type', [slackChannel, emailChannel, webhookChannel, alertmanagerChannel]);
+export type ChannelConfig = z.infer<typeof channelSchema>;
+
+// ---- rules -------------------------------------------------------------------------------------------------
+export const OPS = ['>', '>=', '<', '<=', '==', '!='] as const;
+export type Op = (typeof OPS)[number];
+
+/** match: { label: "value" } for equality, { label: "=~regex" } or "!=value" / "!~regex" for the others. */
+const matcherValue = z.string();
+
+const thresholdValue = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?\s*%$/, 'must be a number or a percentage like "90%"')]);
+
+export const ruleSchema = z
+  .strictObject({
+    alert: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a valid Prometheus alert name ([a-zA-Z_][a-zA-Z0-9_]*)'),
+    metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a valid metric name'),
+    match: z.record(z.string(), matcherValue).default({}),
+    op: z.enum(OPS),
+    threshold: thresholdValue,
+    clear: thresholdValue.optional(),
+    for: durationMs.default(0),
+    keep_firing_for: durationMs.default(0),
+    severity: z.enum(['info', 'warning', 'critical']).default('warning'),
+    labels: z.record(z.string(), z.string()).default({}),
+    summary: z.string().optional(),
+    description: z.string().optional(),
+    channels: z.array(z.string()).optional(),
+  })
+  .transform((r, ctx) => {
+    const pct = (v: number | string, field: 'threshold' | 'clear'): number => {
+      if (typeof v === 'number') return v;
+      if (!r.metric.endsWith('_ratio')) {
+        ctx.addIssue({ code: 'custom', path: [field], message: `a percentage is only accepted for *_ratio metrics; ${r.metric} needs a plain number` });
+        return NaN;
+      }
+      return Number(v.replace('%', '').trim()) / 100;
+    };
+    const threshold = pct(r.threshold, 'threshold');
+    const clear = r.clear === undefined ? undefined : pct(r.clear, 'clear');
+    if (clear !== undefined && Number.isFinite(threshold) && Number.isFinite(clear)) {
+      const above = r.op === '>' || r.op === '>=';
+      const below = r.op === '<' || r.op === '<=';
+      if ((above && clear > threshold) || (below && clear < threshold) || (!above && !below))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clear'],
+          message: above || below ? `clear must be on the resolved side of the threshold (${above ? '<=' : '>='} ${threshold})` : 'clear only applies to <, <=, >, >=',
+        });
+    }
+    return { ...r, threshold, clear };
+  });
+export type RuleConfig = z.infer<typeof ruleSchema>;
+
+// ---- silences / maintenance --------------------------------------------------------------------------------
+export const matcherSchema = z.strictObject({
+  name: z.string().min(1),
+  value: z.string(),
+  isRegex: z.boolean().default(false),
+  isEqual: z.boolean().default(true),
+});
+const maintenanceSchema = z.strictObject({
+  comment: z.string().default(''),
+  matchers: z.array(matcherSchema).min(1),
+  starts_at: z.coerce.date(),
+  ends_at: z.coerce.date(),
+});
+
+// ---- services and heartbeats (used by probes and heartbeat tracking) ---------------------------------------
+const serviceSchema = z
+  .strictObject({
+    id: z.string().min(1).optional(),
+    name: z.string().min(1).optional(),
+    url: z.string().url(),
+    expectedVersion: z.string().optional(),
+    environment: z.string().default('production'),
+    enabled: z.boolean().default(true),
+  })
+  .refine((s) => s.id !== undefined || s.name !== undefined, { message: 'a service needs an id or a name' });
+const heartbeatSchema = z.strictObject({
+  service: z.string().min(1),
+  interval: durationMs,
+  allowed_misses: z.number().int().min(0).default(0),
+  tolerance: durationMs.default(0),
+});
+
+export const configSchema = z
+  .strictObject({
+    sampling: samplingSchema,
+    server: serverSchema,
+    storage: storageSchema,
+    channels: z.record(z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'channel names use letters, digits, _ . -'), channelSchema).default({}),
+    defaults: z
+      .strictObject({
+        channels: z.array(z.string()).default([]),
+        repeat_interval: durationMs.default(4 * 3_600_000),
+        send_resolved: z.boolean().default(true),
+      })
+      .prefault({}),
+    rules: z.array(ruleSchema).default([]),
+    maintenance: z.array(maintenanceSchema).default([]),
+    services: z.array(serviceSchema).default([]),
+    heartbeats: z.array(heartbeatSchema).default([]),
+  })
+  .superRefine((c, ctx) => {
+    const names = Object.keys(c.channels);
+    c.defaults.channels.forEach((ch, i) => {
+      if (!names.includes(ch)) ctx.addIssue({ code: 'custom', path: ['defaults', 'channels', i], message: `unknown channel "${ch}" (defined: ${names.join(', ') || 'none'})` });
+    });
+    const seen = new Set<string>();
+    c.rules.forEach((r, i) => {
+      if (seen.has(r.alert)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'alert'], message: `duplicate alert name "${r.alert}"` });
+      seen.add(r.alert);
+      r.channels?.forEach((ch, j) => {
+        if (!names.includes(ch)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'channels', j], message: `unknown channel "${ch}" (defined: ${names.join(', ') || 'none'})` });
+      });
+    });
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type SamplingConfig = Config['sampling'];

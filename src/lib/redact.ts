@@ -1,0 +1,13 @@
+/**
+ * Removes secrets from free text (error messages, API responses): every given secret string, the userinfo part of
+ * any URL, and Slack-style tokens. Used wherever text that may have touched a credential leaves the process.
+ */
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+)(?::[^/\s@]*)?@/gi;
+const SLACK_TOKEN = /\bxox[abposr]-[A-Za-z0-9-]+/g;
+const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
+
+export function redactText(text: string, secrets: Iterable<string> = []): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[REDACTED]');
+  return out.replace(URL_CREDENTIALS, '$1[REDACTED]@').replace(SLACK_TOKEN, '[REDACTED]').replace(BEARER, '$1[REDACTED]');
+}
