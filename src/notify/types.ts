@@ -39,4 +39,6 @@ export interface Channel {
   readonly name: string;
   readonly type: 'slack' | 'email' | 'webhook' | 'alertmanager';
   send(events: AlertEvent[], signal: AbortSignal): Promise<void>;
+  /** set by channels whose far end expires firing alerts (Alertmanager): re-send firing alerts this often */
+  readonly resendIntervalMs?: number;
 }
