@@ -80,33 +80,43 @@ export const serverSchema = z
 export const storageSchema = z.strictObject({ path: z.string().default('./data/prodpulse.db') }).prefault({});
 
 // ---- channels ----------------------------------------------------------------------------------------------
+// A channel's credential or address may be empty (e.g. `${SLACK_BOT_TOKEN:-}` with the variable unset): the
+// config stays valid and the channel is inactive; see channelInactiveReason.
+const optionalUrl = z.union([z.literal(''), z.string().url()]);
 const slackChannel = z.strictObject({
   type: z.literal('slack'),
-  token: z.string().min(1),
+  token: z.string(),
   channel: z.string().min(1),
   api_url: z.string().url().optional(),
 });
 const emailChannel = z.strictObject({
   type: z.literal('email'),
   /** smtp://user:pass@host:port or smtps://… */
-  url: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://'),
+  url: z.union([z.literal(''), z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')]),
   from: z.string().min(1),
   to: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (Array.isArray(v) ? v : [v])),
 });
 const webhookChannel = z.strictObject({
   type: z.literal('webhook'),
-  url: z.string().url(),
+  url: optionalUrl,
   headers: z.record(z.string(), z.string()).default({}),
 });
 const alertmanagerChannel = z.strictObject({
   type: z.literal('alertmanager'),
   /** base URL of the Alertmanager, e.g. http://alertmanager:9093 */
-  url: z.string().url(),
+  url: optionalUrl,
   /** how often a firing alert is re-posted so Alertmanager never times it out */
   resend_interval: durationMs.default(60_000),
 });
 export const channelSchema = z.discriminatedUnion('type', [slackChannel, emailChannel, webhookChannel, alertmanagerChannel]);
 export type ChannelConfig = z.infer<typeof channelSchema>;
+
+/** Why a configured channel cannot send (its credential or address is empty), or undefined when it can. */
+export function channelInactiveReason(c: ChannelConfig): string | undefined {
+  if (c.type === 'slack' && c.token === '') return 'token is empty';
+  if (c.type !== 'slack' && c.url === '') return 'url is empty';
+  return undefined;
+}
 
 // ---- rules -------------------------------------------------------------------------------------------------
 export const OPS = ['>', '>=', '<', '<=', '==', '!='] as const;

@@ -1,0 +1,145 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYamlScalar, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type Config } from './schema.ts';
+
+export type LoadResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+export interface LoadOptions {
+  /** environment used for ${VAR} interpolation; default process.env */
+  env?: Record<string, string | undefined>;
+}
+
+const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+const WHOLE_INTERPOLATION = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
+
+/** Reads and validates an alerts.yaml file. Every error is `FILE:LINE:COL: path.to.field: message`. */
+export async function loadConfigFile(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    return { ok: false, errors: [`${file}:1:1: cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`] };
+  }
+  return parseConfigText(text, file, opts);
+}
+
+/** Parses alerts.yaml text; `file` is only used in messages. */
+export function parseConfigText(text: string, file: string, opts: LoadOptions = {}): LoadResult {
+  const env = opts.env ?? process.env;
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const where = (offset: number | undefined): string => {
+    const { line, col } = lines.linePos(offset ?? 0);
+    return `${file}:${line}:${col}`;
+  };
+
+  if (doc.errors.length > 0) {
+    return { ok: false, errors: doc.errors.map((e) => `${where(e.pos[0])}: ${firstLine(e.message)}`) };
+  }
+
+  const errors: string[] = [];
+  interpolate(doc, env, (node, path, message) => errors.push(`${where(node.range?.[0])}: ${formatPath(path)}: ${message}`));
+  if (errors.length > 0) return { ok: false, errors };
+
+  const raw = doc.toJS() ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, errors: [`${where(doc.contents?.range?.[0])}: (root): expected a mapping of sections (sampling, channels, rules, …)`] };
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return { ok: false, errors: parsed.error.issues.flatMap((issue) => describeIssue(doc, issue, where)) };
+}
+
+/** Replaces ${VAR} and ${VAR:-default} in scalar values, in place; reports each unset variable. */
+function interpolate(doc: Document, env: Record<string, string | undefined>, report: (node: Node, path: (string | number)[], message: string) => void): void {
+  visit(doc, {
+    Scalar(_key, node, ancestors) {
+      if (typeof node.value !== 'string' || !node.value.includes('${')) return;
+      const path = pathOf(ancestors, node);
+      const original = node.value;
+      let missing: string | undefined;
+      const replaced = original.replace(INTERPOLATION, (_m, name: string, fallback: string | undefined) => {
+        const v = env[name];
+        if (v !== undefined && v !== '') return v;
+        if (fallback !== undefined) return fallback;
+        missing ??= name;
+        return '';
+      });
+      if (missing !== undefined) {
+        report(node, path, `environment variable ${missing} is not set (use \${${missing}:-default} for a default)`);
+        return;
+      }
+      // An unquoted value that is only an interpolation takes the type it would have had written out (0.9, true).
+      node.value = node.type === 'PLAIN' && WHOLE_INTERPOLATION.test(original) ? parseYamlScalar(replaced) : replaced;
+    },
+  });
+}
+
+function pathOf(ancestors: readonly unknown[], node: Node): (string | number)[] {
+  const path: (string | number)[] = [];
+  let child: unknown = node;
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    const a = ancestors[i];
+    if (isSeq(a)) path.unshift(a.items.indexOf(child as Node));
+    else if (isMap(a)) {
+      const pair = child as Pair;
+      if (isScalar(pair.key)) path.unshift(String(pair.key.value));
+    }
+    child = a;
+  }
+  return path.filter((p) => p !== -1);
+}
+
+/** Maps one zod issue to file positions: unknown keys point at each key, other issues at the closest node. */
+function describeIssue(doc: Document, issue: z.core.$ZodIssue, where: (offset: number | undefined) => string): string[] {
+  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => {
+      const keyNode = findKeyNode(doc, path, key);
+      return `${where(keyNode?.range?.[0] ?? nodeAt(doc, path)?.range?.[0])}: ${formatPath([...path, key])}: unknown key "${key}"`;
+    });
+  }
+  const node = nodeAt(doc, path);
+  const atPair = findKeyNode(doc, path.slice(0, -1), path[path.length - 1]);
+  const offset = node?.range?.[0] ?? atPair?.range?.[0] ?? closestAncestor(doc, path)?.range?.[0];
+  return [`${where(offset)}: ${formatPath(path)}: ${issue.message}`];
+}
+
+
+function nodeAt(doc: Document, path: (string | number)[]): Node | undefined {
+  if (path.length === 0) return (doc.contents as Node | null) ?? undefined;
+  const n = doc.getIn(path, true);
+  return n && typeof n === 'object' && 'range' in (n as object) ? (n as Node) : undefined;
+}
+
+function closestAncestor(doc: Document, path: (string | number)[]): Node | undefined {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const n = nodeAt(doc, path.slice(0, i));
+    if (n) return n;
+  }
+  return undefined;
+}
+
+function findKeyNode(doc: Document, parentPath: (string | number)[], key: string | number | undefined): Node | undefined {
+  if (key === undefined) return undefined;
+  const parent = nodeAt(doc, parentPath);
+  if (!isMap(parent)) return undefined;
+  for (const pair of parent.items) if (isScalar(pair.key) && String(pair.key.value) === String(key)) return pair.key;
+  return undefined;
+}
+
+function formatPath(path: (string | number)[]): string {
+  if (path.length === 0) return '(root)';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+/** One line describing a valid config, for `check`. */
+export function summarizeConfig(c: Config): string {
+  const enabled = Object.entries(c.sampling.collectors).filter(([, on]) => on).length;
+  return `sampling every ${c.sampling.interval / 1000}s with ${enabled} collectors, ${c.rules.length} rules, ${Object.keys(c.channels).length} channels, ${c.services.length} services, ${c.heartbeats.length} heartbeats`;
+}
