@@ -31,6 +31,7 @@ export const HOST_METRICS = {
   host_network_receive_bytes_total: { type: 'counter', help: 'Bytes received on the network device.', labels: ['device'] },
   host_network_transmit_bytes_total: { type: 'counter', help: 'Bytes transmitted on the network device.', labels: ['device'] },
   host_boot_time_seconds: { type: 'gauge', help: 'Host boot time, in seconds since the Unix epoch.', labels: [] },
+  host_info: { type: 'gauge', help: 'Static facts about the host, read once at start; always 1.', labels: ['hostname', 'os', 'kernel', 'arch', 'cpu_model'] },
 } as const satisfies Record<string, MetricSpec>;
 
 export type HostMetricName = keyof typeof HOST_METRICS;
