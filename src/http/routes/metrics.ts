@@ -1,0 +1,16 @@
+import type { Hono } from 'hono';
+import { acceptsGzip, type ExpositionCache } from '../../metrics/exposition.ts';
+import { jsonError } from '../errors.ts';
+
+/** GET /metrics: the bytes rendered after the last sample, in the negotiated format, gzipped when accepted. */
+export function metricsRoute(app: Hono, exposition: ExpositionCache): void {
+  app.get('/metrics', (c) => {
+    const r = exposition.get(c.req.header('accept'));
+    if (!r) return jsonError(c, 503, 'no sample taken yet; retry after the first sampling interval');
+    const gzip = acceptsGzip(c.req.header('accept-encoding'));
+    const body = gzip ? r.gzipped() : r.body;
+    const headers: Record<string, string> = { 'content-type': r.contentType, vary: 'Accept, Accept-Encoding' };
+    if (gzip) headers['content-encoding'] = 'gzip';
+    return c.body(body as Uint8Array<ArrayBuffer>, 200, headers);
+  });
+}

@@ -1,0 +1,88 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
+import type { Snapshot } from '../snapshot/snapshot.ts';
+import { HOST_METRICS, type MetricSpec } from './catalog.ts';
+
+export interface BuildInfo {
+  version: string;
+  revision: string;
+  nodeVersion: string;
+}
+
+/**
+ * The sidecar's own prom-client Registry: host metrics from the catalog (set from each snapshot), the sidecar's
+ * self metrics, and prom-client's process metrics. Nothing here samples; `applySnapshot` only copies readings.
+ */
+export class MetricsRegistry {
+  readonly registry = new Registry<RegistryContentType>();
+  readonly #host = new Map<string, Gauge | Counter>();
+  readonly collectorSuccess: Gauge;
+  readonly collectorDuration: Gauge;
+  readonly lastSample: Gauge;
+  readonly alerts: Gauge;
+  readonly notifications: Counter;
+  readonly queueDepth: Gauge;
+  readonly notificationDuration: Histogram;
+  readonly configReloads: Counter;
+  readonly configLastReloadSuccess: Gauge;
+  /** extra readings (probes, heartbeats, status) registered by other parts */
+  readonly #extra = new Map<string, Gauge | Counter>();
+
+  constructor(build: BuildInfo) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+    new Gauge({ name: 'prodpulse_build_info', help: 'Build information; always 1.', labelNames: ['version', 'revision', 'nodeversion'], registers }).set(
+      { version: build.version, revision: build.revision, nodeversion: build.nodeVersion },
+      1,
+    );
+    for (const [name, spec] of Object.entries(HOST_METRICS)) this.#host.set(name, make(name, spec, registers));
+    this.collectorSuccess = new Gauge({ name: 'prodpulse_collector_success', help: '1 if the collector succeeded in the last cycle, 0 if it failed or timed out.', labelNames: ['collector'], registers });
+    this.collectorDuration = new Gauge({ name: 'prodpulse_collector_duration_seconds', help: 'How long the collector took in the last cycle.', labelNames: ['collector'], registers });
+    this.lastSample = new Gauge({ name: 'prodpulse_last_sample_timestamp_seconds', help: 'When the last sample was taken, seconds since the Unix epoch.', registers });
+    this.alerts = new Gauge({ name: 'prodpulse_alerts', help: 'Alerts by name, severity and state (pending or firing).', labelNames: ['alertname', 'severity', 'state'], registers });
+    this.notifications = new Counter({ name: 'prodpulse_notifications_total', help: 'Notification attempts by channel and outcome (delivered, retry, failed, silenced).', labelNames: ['channel', 'outcome'], registers });
+    this.queueDepth = new Gauge({ name: 'prodpulse_notification_queue_depth', help: 'Notifications written to the outbox and not yet delivered or given up.', registers });
+    this.notificationDuration = new Histogram({
+      name: 'prodpulse_notification_duration_seconds',
+      help: 'Time to deliver one notification to a channel, including retries.',
+      labelNames: ['channel'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    });
+    this.configReloads = new Counter({ name: 'prodpulse_config_reloads_total', help: 'Configuration reloads by result (success, failure).', labelNames: ['result'], registers });
+    this.configLastReloadSuccess = new Gauge({ name: 'prodpulse_config_last_reload_successful', help: '1 if the last configuration reload succeeded.', registers });
+    this.configLastReloadSuccess.set(1);
+  }
+
+  /** Registers metrics that are not host metrics (probes, heartbeats, status) so their readings can be applied. */
+  define(specs: Record<string, MetricSpec>): void {
+    for (const [name, spec] of Object.entries(specs)) {
+      if (this.#host.has(name) || this.#extra.has(name)) continue;
+      this.#extra.set(name, make(name, spec, [this.registry]));
+    }
+  }
+
+  /** Replaces every host metric's series with the snapshot's readings; series that disappeared vanish. */
+  applySnapshot(s: Snapshot): void {
+    for (const m of this.#host.values()) m.reset();
+    for (const m of this.#extra.values()) m.reset();
+    for (const r of s.readings) {
+      const m = this.#host.get(r.metric) ?? this.#extra.get(r.metric);
+      if (!m || !Number.isFinite(r.value)) continue;
+      if (m instanceof Counter) {
+        if (r.value >= 0) m.inc(r.labels, r.value);
+      } else m.set(r.labels, r.value);
+    }
+    this.collectorSuccess.reset();
+    this.collectorDuration.reset();
+    for (const [name, section] of Object.entries(s.sections)) {
+      this.collectorSuccess.set({ collector: name }, section.ok ? 1 : 0);
+      this.collectorDuration.set({ collector: name }, section.durationMs / 1000);
+    }
+    this.lastSample.set(s.takenAt / 1000);
+  }
+}
+
+function make(name: string, spec: MetricSpec, registers: Registry<RegistryContentType>[]): Gauge | Counter {
+  const cfg = { name, help: spec.help, labelNames: [...spec.labels], registers };
+  return spec.type === 'counter' ? new Counter(cfg) : new Gauge(cfg);
+}

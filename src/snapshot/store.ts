@@ -1,0 +1,62 @@
+import type { Snapshot } from './snapshot.ts';
+
+/** What /metrics/live keeps of past cycles: small enough to hold hours of history. */
+export interface HistoryPoint {
+  takenAt: number;
+  values: Record<string, number>;
+}
+
+/** Readings kept in history, by the key used in HistoryPoint.values. */
+const HISTORY_SERIES: Record<string, (s: Snapshot) => number | undefined> = {
+  cpuUsageRatio: (s) => find(s, 'host_cpu_usage_ratio', { cpu: 'all' }),
+  memoryUsedRatio: (s) => find(s, 'host_memory_used_ratio'),
+  load1: (s) => find(s, 'host_load1'),
+  swapUsedRatio: (s) => find(s, 'host_swap_used_ratio'),
+};
+
+function find(s: Snapshot, metric: string, labels: Record<string, string> = {}): number | undefined {
+  for (const r of s.readings) {
+    if (r.metric !== metric) continue;
+    if (Object.entries(labels).every(([k, v]) => r.labels[k] === v)) return r.value;
+  }
+  return undefined;
+}
+
+/** The latest snapshot and a fixed-size ring of history points. Readers never trigger sampling. */
+export class SnapshotStore {
+  #latest: Snapshot | undefined;
+  readonly #ring: (HistoryPoint | undefined)[];
+  #next = 0;
+  #size = 0;
+
+  constructor(capacity: number) {
+    this.#ring = new Array(Math.max(1, capacity));
+  }
+
+  get latest(): Snapshot | undefined {
+    return this.#latest;
+  }
+
+  publish(s: Snapshot): void {
+    this.#latest = s;
+    const values: Record<string, number> = {};
+    for (const [key, pick] of Object.entries(HISTORY_SERIES)) {
+      const v = pick(s);
+      if (v !== undefined) values[key] = v;
+    }
+    this.#ring[this.#next] = { takenAt: s.takenAt, values };
+    this.#next = (this.#next + 1) % this.#ring.length;
+    this.#size = Math.min(this.#size + 1, this.#ring.length);
+  }
+
+  /** Oldest first; at most `limit` most recent points. */
+  history(limit = this.#ring.length): HistoryPoint[] {
+    const n = Math.min(limit, this.#size);
+    const out: HistoryPoint[] = [];
+    for (let i = n; i > 0; i--) {
+      const idx = (this.#next - i + this.#ring.length) % this.#ring.length;
+      out.push(this.#ring[idx]!);
+    }
+    return out;
+  }
+}
