@@ -1,0 +1,98 @@
+import { NotifyError } from '../types.ts';
+import { redactText } from '../../lib/redact.ts';
+
+/** Shared HTTP plumbing for channels: Retry-After, status classification, safe URLs, network errors. */
+
+/** Retry-After as delta-seconds or HTTP-date → milliseconds from `now`; undefined when absent or unparseable. */
+export function parseRetryAfter(header: string | null | undefined, now: number): number | undefined {
+  if (header === null || header === undefined) return undefined;
+  const text = header.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+/** 5xx, 429 and 408 can pass; any other 4xx will fail the same way again. */
+export function isRecoverableStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 408;
+}
+
+/** A URL without userinfo plus the Basic authorization header the userinfo stood for (fetch refuses credentials in URLs). */
+export function splitCredentials(raw: string): { url: string; authorization: string | undefined } {
+  const u = new URL(raw);
+  if (!u.username && !u.password) return { url: u.toString(), authorization: undefined };
+  const user = decodeURIComponent(u.username);
+  const pass = decodeURIComponent(u.password);
+  u.username = '';
+  u.password = '';
+  return { url: u.toString(), authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
+}
+
+/** "host:port" (or host) of a URL, never its path, query or credentials; "invalid-url" when it does not parse. */
+export function safeHost(raw: string): string {
+  try {
+    return new URL(raw).host;
+  } catch {
+    return 'invalid-url';
+  }
+}
+
+/** The secret parts of a URL: userinfo (raw and decoded), and — when `pathIsSecret` — path, path segments and query. */
+export function urlSecrets(raw: string, pathIsSecret: boolean): string[] {
+  const out = [raw];
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return out;
+  }
+  if (u.password) out.push(u.password, decodeURIComponent(u.password));
+  if (pathIsSecret) {
+    if (u.pathname.length > 1) out.push(u.pathname, decodeURIComponent(u.pathname));
+    for (const seg of u.pathname.split('/')) if (seg.length >= 6) out.push(seg, decodeURIComponent(seg));
+    if (u.search) out.push(u.search, u.search.slice(1));
+    for (const [, v] of u.searchParams) out.push(v);
+    out.push(u.origin + u.pathname);
+  }
+  return [...new Set(out.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+}
+
+/** Describes a non-2xx response as a NotifyError; `body` (a short, redacted excerpt) helps debugging. */
+export function httpStatusError(
+  what: string,
+  res: { status: number; statusText?: string; headers: { get(name: string): string | null } },
+  body: string,
+  secrets: readonly string[],
+  now: number,
+): NotifyError {
+  const excerpt = body.trim().slice(0, 200).replace(/\s+/g, ' ');
+  const message = redactText(`${what}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${excerpt ? `: ${excerpt}` : ''}`, secrets);
+  const retryAfterMs = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get('retry-after'), now) : undefined;
+  return new NotifyError(message, {
+    recoverable: isRecoverableStatus(res.status),
+    reason: res.status === 429 ? 'rate_limited' : `http_${res.status}`,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  });
+}
+
+/** A thrown fetch/socket error (refused, reset, DNS, timeout, abort) → recoverable NotifyError without the URL. */
+export function networkError(what: string, err: unknown, secrets: readonly string[]): NotifyError {
+  const e = err as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } };
+  const timedOut = e?.name === 'TimeoutError' || e?.name === 'AbortError';
+  const code = e?.cause?.code ?? e?.code;
+  const detail = timedOut ? 'timed out or aborted' : [code, e?.cause?.message ?? e?.message].filter(Boolean).join(' ');
+  return new NotifyError(redactText(`${what}: request failed: ${detail || 'unknown error'}`, secrets), {
+    recoverable: true,
+    reason: timedOut ? 'timeout' : 'network',
+  });
+}
+
+/** Reads at most `limit` characters of a response body, never throwing. */
+export async function readBodySafe(res: { text(): Promise<string> }, limit = 2000): Promise<string> {
+  try {
+    return (await res.text()).slice(0, limit);
+  } catch {
+    return '';
+  }
+}

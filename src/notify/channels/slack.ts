@@ -1,0 +1,132 @@
+import { ErrorCode, LogLevel, WebClient, type FetchFunction, type Logger as SlackLogger } from '@slack/web-api';
+import type { AlertEvent, Channel } from '../types.ts';
+import { NotifyError } from '../types.ts';
+import type { ChannelConfig } from '../../config/schema.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { redactText } from '../../lib/redact.ts';
+import { SEVERITY_EMOJI, RESOLVED_EMOJI, displayLabels, escapeMrkdwn, formatValue, plainText, summaryOf, timeLine, title } from './format.ts';
+import { isRecoverableStatus, parseRetryAfter, safeHost } from './http-errors.ts';
+
+export type SlackConfig = Extract<ChannelConfig, { type: 'slack' }>;
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+
+/** Slack `ok:false` errors that a later retry can get past; every other one (invalid_auth, channel_not_found, …) cannot. */
+export const RECOVERABLE_SLACK_ERRORS = new Set(['ratelimited', 'rate_limited', 'fatal_error', 'internal_error', 'service_unavailable', 'request_timeout']);
+
+export interface SlackDeps {
+  fetch: typeof fetch;
+  now: () => number;
+  externalUrl?: string | undefined;
+  logger?: Logger | undefined;
+  secrets: readonly string[];
+}
+
+// Block Kit, the parts we send (structurally the @slack/types blocks).
+type PlainText = { type: 'plain_text'; text: string; emoji?: boolean };
+type Mrkdwn = { type: 'mrkdwn'; text: string };
+export type SlackBlock =
+  | { type: 'header'; text: PlainText }
+  | { type: 'section'; text: Mrkdwn; fields?: Mrkdwn[] }
+  | { type: 'context'; elements: Mrkdwn[] }
+  | { type: 'divider' };
+
+const MAX_ALERTS_SHOWN = 20; // 2 blocks each + header + context stays under Slack's 50-block limit
+const MAX_FIELDS = 10; // Slack's limit per section
+const cut = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+function alertBlocks(e: AlertEvent): SlackBlock[] {
+  const emoji = e.kind === 'resolved' ? RESOLVED_EMOJI : SEVERITY_EMOJI[e.severity];
+  const fields: Mrkdwn[] = [
+    { type: 'mrkdwn', text: `*Severity*\n${e.severity}` },
+    { type: 'mrkdwn', text: `*Value*\n${formatValue(e.value)} (threshold ${formatValue(e.threshold)})` },
+  ];
+  const labels = displayLabels(e).map(([k, v]): Mrkdwn => ({ type: 'mrkdwn', text: cut(`*${escapeMrkdwn(k)}*\n${escapeMrkdwn(v)}`, 2000) }));
+  const room = MAX_FIELDS - fields.length;
+  fields.push(...labels.slice(0, room));
+  const rest = displayLabels(e).slice(room);
+  const context = [timeLine(e), ...(rest.length ? [rest.map(([k, v]) => `${k}="${v}"`).join(', ')] : [])];
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text: cut(`${emoji} *${escapeMrkdwn(e.alert)}* — ${escapeMrkdwn(summaryOf(e))}`, 3000) }, fields },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: cut(escapeMrkdwn(context.join(' · ')), 3000) }] },
+  ];
+}
+
+/** The Block Kit message for a group: header, per alert a section (emoji, summary, severity, value, labels) and a time line. */
+export function slackBlocks(events: readonly AlertEvent[], externalUrl?: string): SlackBlock[] {
+  const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: cut(title(events), 150), emoji: true } }];
+  for (const e of events.slice(0, MAX_ALERTS_SHOWN)) blocks.push(...alertBlocks(e));
+  const hidden = events.length - MAX_ALERTS_SHOWN;
+  const tail = [...(hidden > 0 ? [`…and ${hidden} more alerts`] : []), ...(externalUrl ? [`<${externalUrl}|prodpulse>`] : [])];
+  if (tail.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: tail.join(' · ') }] });
+  return blocks;
+}
+
+/** Forwards the SDK's own log lines (warn/error only) to our logger, redacted. */
+function slackLogger(logger: Logger | undefined, secrets: readonly string[]): SlackLogger {
+  const fwd = (level: 'warn' | 'error') => (...msg: unknown[]) => logger?.[level]({ component: 'slack-sdk' }, redactText(msg.map(String).join(' '), secrets));
+  return { debug() {}, info() {}, warn: fwd('warn'), error: fwd('error'), setLevel() {}, getLevel: () => LogLevel.WARN, setName() {} };
+}
+
+/** Maps whatever WebClient threw to a NotifyError whose text carries no secret. */
+export function slackError(what: string, err: unknown, retryAfterHeader: string | null, secrets: readonly string[], now: number): NotifyError {
+  const e = err as { code?: string; name?: string; message?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number; original?: { name?: string; message?: string; cause?: { code?: string } } };
+  const msg = (text: string) => redactText(`${what}: ${text}`, secrets);
+  switch (e?.code) {
+    case ErrorCode.PlatformError: {
+      const code = e.data?.error ?? 'unknown_error';
+      return new NotifyError(msg(`Slack API error ${code}`), { recoverable: RECOVERABLE_SLACK_ERRORS.has(code), reason: code });
+    }
+    case ErrorCode.RateLimitedError:
+      return new NotifyError(msg(`rate limited, retry after ${e.retryAfter}s`), { recoverable: true, reason: 'rate_limited', retryAfterMs: (e.retryAfter ?? 0) * 1000 });
+    case ErrorCode.HTTPError: {
+      const status = e.statusCode ?? 0;
+      return new NotifyError(msg(`HTTP ${status}`), { recoverable: isRecoverableStatus(status), reason: `http_${status}` });
+    }
+    case ErrorCode.RequestError: {
+      const o = e.original;
+      const timedOut = o?.name === 'TimeoutError' || o?.name === 'AbortError';
+      return new NotifyError(msg(`request failed: ${timedOut ? 'timed out or aborted' : [o?.cause?.code, o?.message].filter(Boolean).join(' ')}`), {
+        recoverable: true,
+        reason: timedOut ? 'timeout' : 'network',
+      });
+    }
+  }
+  // 429 whose Retry-After the SDK could not read as seconds (an HTTP-date, or missing)
+  if (/Retry header did not contain a valid timeout/.test(e?.message ?? '')) {
+    const retryAfterMs = parseRetryAfter(retryAfterHeader, now);
+    return new NotifyError(msg('rate limited'), { recoverable: true, reason: 'rate_limited', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+  }
+  return new NotifyError(msg(`unexpected error: ${e?.message ?? String(err)}`), { recoverable: true, reason: 'unknown' });
+}
+
+export function createSlackChannel(name: string, cfg: SlackConfig, deps: SlackDeps): Channel {
+  const apiUrl = cfg.api_url ?? DEFAULT_SLACK_API_URL;
+  const what = `slack ${name} (${safeHost(apiUrl)} ${cfg.channel})`;
+  const logger = slackLogger(deps.logger, deps.secrets);
+  return {
+    name,
+    type: 'slack',
+    async send(events: AlertEvent[], signal: AbortSignal): Promise<void> {
+      let retryAfterHeader: string | null = null;
+      // a client per send binds this send's signal to every request and keeps the last Retry-After header
+      const boundFetch: FetchFunction = async (url, init) => {
+        const res = await deps.fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+        if (res.status === 429) retryAfterHeader = res.headers.get('retry-after');
+        return res;
+      };
+      const client = new WebClient(cfg.token, {
+        slackApiUrl: apiUrl,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        fetch: boundFetch,
+        logger,
+        logLevel: LogLevel.WARN,
+      });
+      try {
+        await client.chat.postMessage({ channel: cfg.channel, text: cut(plainText(events, deps.externalUrl), 4000), blocks: slackBlocks(events, deps.externalUrl), unfurl_links: false });
+      } catch (err) {
+        throw slackError(what, err, retryAfterHeader, deps.secrets, deps.now());
+      }
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import type { AlertEvent, Channel } from '../types.ts';
+import type { ChannelConfig } from '../../config/schema.ts';
+import { commonEntries, generatorUrl, groupStatus, rfc3339 } from './format.ts';
+import { httpStatusError, networkError, readBodySafe, safeHost, splitCredentials } from './http-errors.ts';
+
+export type WebhookConfig = Extract<ChannelConfig, { type: 'webhook' }>;
+
+export interface WebhookDeps {
+  fetch: typeof fetch;
+  now: () => number;
+  externalUrl?: string | undefined;
+  version?: string | undefined;
+  secrets: readonly string[];
+}
+
+/** One alert as Alertmanager's webhook receiver sends it. */
+export interface WebhookAlert {
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  generatorURL: string;
+  fingerprint: string;
+}
+
+/** Alertmanager's webhook payload, version 4. */
+export interface WebhookPayload {
+  version: '4';
+  groupKey: string;
+  truncatedAlerts: number;
+  status: 'firing' | 'resolved';
+  receiver: string;
+  groupLabels: Record<string, string>;
+  commonLabels: Record<string, string>;
+  commonAnnotations: Record<string, string>;
+  externalURL: string;
+  alerts: WebhookAlert[];
+}
+
+/** Annotations as Alertmanager carries them: the event's, with summary filled in. */
+export function annotationsOf(e: AlertEvent): Record<string, string> {
+  return { ...e.annotations, ...(e.summary ? { summary: e.summary } : {}) };
+}
+
+export function webhookPayload(receiver: string, events: readonly AlertEvent[], externalUrl: string | undefined): WebhookPayload {
+  const commonLabels = commonEntries(events.map((e) => e.labels));
+  const groupLabels: Record<string, string> = commonLabels.alertname !== undefined ? { alertname: commonLabels.alertname } : {};
+  const groupKey = `{}:{${Object.entries(groupLabels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ')}}`;
+  return {
+    version: '4',
+    groupKey,
+    truncatedAlerts: 0,
+    status: groupStatus(events),
+    receiver,
+    groupLabels,
+    commonLabels,
+    commonAnnotations: commonEntries(events.map(annotationsOf)),
+    externalURL: externalUrl ?? '',
+    alerts: events.map((e) => ({
+      status: e.kind,
+      labels: e.labels,
+      annotations: annotationsOf(e),
+      startsAt: rfc3339(e.startsAt),
+      endsAt: e.kind === 'resolved' ? rfc3339(e.endsAt ?? e.startsAt) : rfc3339(undefined),
+      generatorURL: generatorUrl(externalUrl, e),
+      fingerprint: e.fingerprint,
+    })),
+  };
+}
+
+export function createWebhookChannel(name: string, cfg: WebhookConfig, deps: WebhookDeps): Channel {
+  const { url, authorization } = splitCredentials(cfg.url);
+  const what = `webhook ${name} (${safeHost(cfg.url)})`;
+  return {
+    name,
+    type: 'webhook',
+    async send(events: AlertEvent[], signal: AbortSignal): Promise<void> {
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'user-agent': `prodpulse/${deps.version ?? 'dev'}`,
+        ...(authorization ? { authorization } : {}),
+        ...cfg.headers,
+      };
+      let res: Response;
+      try {
+        res = await deps.fetch(url, { method: 'POST', headers, body: JSON.stringify(webhookPayload(name, events, deps.externalUrl)), signal, redirect: 'manual' });
+      } catch (err) {
+        throw networkError(what, err, deps.secrets);
+      }
+      const body = await readBodySafe(res);
+      if (res.status < 200 || res.status >= 300) throw httpStatusError(what, res, body, deps.secrets, deps.now());
+    },
+  };
+}
