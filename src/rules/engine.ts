@@ -1,0 +1,378 @@
+/**
+ * The rule engine: alerts.yaml threshold rules evaluated over each snapshot's readings.
+ *
+ * One alert instance per rule and per matching series (its label set after `match`). Each instance moves
+ *   inactive → pending (condition holds, `for` not yet elapsed) → firing → resolved (back to inactive)
+ * with the same semantics as a Prometheus alerting rule, so an exported rule fires at the same evaluations:
+ * - condition: `value op threshold`. Once firing and with `clear` set, the alert holds while `value op clear`,
+ *   i.e. it resolves when NOT (value op clear): op ">" threshold 0.9 clear 0.8 resolves when value <= 0.8.
+ * - a pending alert whose condition stops holding (or whose series disappears) returns to inactive silently.
+ * - a firing alert whose condition stops holding or whose series disappears keeps firing until that has been so
+ *   continuously for `keep_firing_for` (0: it resolves at that evaluation).
+ * - events: 'firing' on the transition to firing (startsAt = firing time), 'resolved' on resolution
+ *   (endsAt = clock.now()). Labels: series labels + rule labels + {alertname, severity}. Annotations are
+ *   re-rendered at every evaluation with the latest value.
+ *
+ * Hot reload (`replaceRules`): a rule keeps the states of its alerts when its *condition and identity* are
+ * unchanged: alert, metric, match, op, threshold, clear, for, keep_firing_for, severity and labels compare equal
+ * (canonical comparison: keys sorted, numbers by value, undefined keys ignored). Changes to summary, description
+ * or channels only re-render annotations and keep state (no duplicate 'firing' after editing a text). A rule
+ * that is removed or whose condition/identity changed drops its states and its firing alerts are resolved
+ * (the returned events); if the new rule still holds, it fires afresh at the next evaluation. Added rules start
+ * empty. Invalid input (duplicate alert name, bad regex) throws before anything changes.
+ *
+ * Restart (`exportState` / `importState` / `RuleEngine.restore`): states are plain JSON carrying a hash of the
+ * rule's condition. Restored alerts keep their state, so an alert that was firing and still holds emits nothing
+ * new; one that stopped holding while we were down resolves at the next evaluation (after keep_firing_for).
+ * States of rules that no longer exist or changed are dropped on import, firing ones returned as 'resolved'.
+ */
+import { createHash } from 'node:crypto';
+import type { Op, RuleConfig } from '../config/schema.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { AlertEvent } from '../notify/types.ts';
+import type { Reading } from '../snapshot/snapshot.ts';
+import { alertFingerprint } from './fingerprint.ts';
+import { compileMatchers, type LabelPredicate } from './matchers.ts';
+import { defaultSummary, renderTemplate } from './templates.ts';
+
+export type AlertStateName = 'pending' | 'firing';
+type Severity = AlertEvent['severity'];
+
+export interface ActiveAlert {
+  state: AlertStateName;
+  fingerprint: string;
+  alert: string;
+  severity: Severity;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  summary: string;
+  value: number;
+  threshold: number;
+  /** epoch ms: when the condition started holding (pending since) */
+  activeSince: number;
+  /** epoch ms: when it started firing */
+  firingSince?: number;
+  /** epoch ms: firing, but the condition has not held since then (keep_firing_for running) */
+  keepFiringSince?: number;
+  /** the rule's channels; undefined means the configured defaults */
+  channels: string[] | undefined;
+}
+
+/** One alert instance as plain JSON, for surviving a restart. */
+export interface PersistedAlert {
+  alert: string;
+  /** hash of the rule's condition/identity; a changed rule does not inherit states */
+  ruleHash: string;
+  fingerprint: string;
+  state: AlertStateName;
+  labels: Record<string, string>;
+  seriesLabels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** null when the value was NaN or ±Inf (JSON has no such numbers) */
+  value: number | null;
+  activeSince: number;
+  firingSince?: number;
+  keepFiringSince?: number;
+}
+
+export interface RuleEngineOptions {
+  rules: RuleConfig[];
+  clock: Clock;
+}
+
+interface Instance {
+  fingerprint: string;
+  state: AlertStateName;
+  labels: Record<string, string>;
+  seriesLabels: Record<string, string>;
+  annotations: Record<string, string>;
+  value: number;
+  activeSince: number;
+  firingSince?: number;
+  keepFiringSince?: number;
+}
+
+interface CompiledRule {
+  rule: RuleConfig;
+  hash: string;
+  matches: LabelPredicate;
+  instances: Map<string, Instance>;
+}
+
+export function compare(value: number, op: Op, threshold: number): boolean {
+  switch (op) {
+    case '>':
+      return value > threshold;
+    case '>=':
+      return value >= threshold;
+    case '<':
+      return value < threshold;
+    case '<=':
+      return value <= threshold;
+    case '==':
+      return value === threshold;
+    case '!=':
+      return value !== threshold;
+  }
+}
+
+/** JSON with sorted keys, undefined dropped, numbers by their exact value, RegExp by source and flags. */
+function canonical(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'number') return `n:${Object.is(v, -0) ? '0' : String(v)}`;
+  if (v instanceof RegExp) return `re:${JSON.stringify([v.source, v.flags])}`;
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const obj = v as Record<string, unknown>;
+    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Hash of everything that decides whether and for which label sets a rule fires. */
+export function ruleConditionHash(r: RuleConfig): string {
+  const identity = {
+    alert: r.alert, metric: r.metric, match: r.match, op: r.op, threshold: r.threshold, clear: r.clear,
+    for: r.for, keep_firing_for: r.keep_firing_for, severity: r.severity, labels: r.labels,
+  };
+  return createHash('sha256').update(canonical(identity)).digest('hex').slice(0, 16);
+}
+
+/** Series labels + rule labels + {alertname, severity}; later ones win, as in Prometheus. */
+export function alertLabels(rule: RuleConfig, seriesLabels: Record<string, string>): Record<string, string> {
+  return { ...seriesLabels, ...rule.labels, alertname: rule.alert, severity: rule.severity };
+}
+
+function compileRules(rules: RuleConfig[]): CompiledRule[] {
+  const seen = new Set<string>();
+  return rules.map((rule) => {
+    if (seen.has(rule.alert)) throw new Error(`duplicate alert name "${rule.alert}"`);
+    seen.add(rule.alert);
+    let matches: LabelPredicate;
+    try {
+      matches = compileMatchers(rule.match);
+    } catch (err) {
+      throw new Error(`rule ${rule.alert}: invalid match: ${(err as Error).message}`);
+    }
+    return { rule, hash: ruleConditionHash(rule), matches, instances: new Map() };
+  });
+}
+
+function render(rule: RuleConfig, inst: Instance): Record<string, string> {
+  const ctx = { value: inst.value, threshold: rule.threshold, labels: inst.labels, alert: rule.alert, severity: rule.severity, metric: rule.metric };
+  const out: Record<string, string> = {
+    summary: rule.summary === undefined ? defaultSummary(rule, inst.seriesLabels, inst.value) : renderTemplate(rule.summary, ctx),
+  };
+  if (rule.description !== undefined) out.description = renderTemplate(rule.description, ctx);
+  return out;
+}
+
+export class RuleEngine {
+  readonly #clock: Clock;
+  #rules: CompiledRule[];
+
+  constructor(opts: RuleEngineOptions) {
+    this.#clock = opts.clock;
+    this.#rules = compileRules(opts.rules);
+  }
+
+  /** A new engine holding previously exported states (see importState). */
+  static restore(opts: RuleEngineOptions, states: readonly PersistedAlert[]): RuleEngine {
+    const engine = new RuleEngine(opts);
+    engine.importState(states);
+    return engine;
+  }
+
+  /** Evaluates every rule against one snapshot's readings; returns the state changes worth notifying. */
+  evaluate(readings: readonly Reading[]): AlertEvent[] {
+    const now = this.#clock.now();
+    const byMetric = new Map<string, Reading[]>();
+    for (const r of readings) {
+      const list = byMetric.get(r.metric);
+      if (list) list.push(r);
+      else byMetric.set(r.metric, [r]);
+    }
+    const events: AlertEvent[] = [];
+    for (const c of this.#rules) {
+      const { rule, instances } = c;
+      const seen = new Set<string>();
+      for (const reading of byMetric.get(rule.metric) ?? []) {
+        if (!c.matches(reading.labels)) continue;
+        const labels = alertLabels(rule, reading.labels);
+        const fp = alertFingerprint(rule.alert, labels);
+        if (seen.has(fp)) continue; // two series collapsing onto one label set: the first wins
+        seen.add(fp);
+        let inst = instances.get(fp);
+        const holds =
+          inst?.state === 'firing' && rule.clear !== undefined ? compare(reading.value, rule.op, rule.clear) : compare(reading.value, rule.op, rule.threshold);
+        if (!inst) {
+          if (!holds) continue;
+          inst = { fingerprint: fp, state: 'pending', labels, seriesLabels: reading.labels, annotations: {}, value: reading.value, activeSince: now };
+          instances.set(fp, inst);
+        }
+        inst.value = reading.value;
+        inst.seriesLabels = reading.labels;
+        inst.annotations = render(rule, inst);
+        if (holds) {
+          delete inst.keepFiringSince;
+          if (inst.state === 'pending' && now - inst.activeSince >= rule.for) {
+            inst.state = 'firing';
+            inst.firingSince = now;
+            events.push(this.#event('firing', c, inst));
+          }
+        } else if (inst.state === 'pending') {
+          instances.delete(fp);
+        } else {
+          this.#notHolding(c, inst, now, events);
+        }
+      }
+      for (const inst of [...instances.values()]) {
+        if (seen.has(inst.fingerprint)) continue;
+        if (inst.state === 'pending') instances.delete(inst.fingerprint);
+        else this.#notHolding(c, inst, now, events);
+      }
+    }
+    return events;
+  }
+
+  #notHolding(c: CompiledRule, inst: Instance, now: number, events: AlertEvent[]): void {
+    inst.keepFiringSince ??= now;
+    if (now - inst.keepFiringSince >= c.rule.keep_firing_for) {
+      c.instances.delete(inst.fingerprint);
+      events.push(this.#event('resolved', c, inst, now));
+    }
+  }
+
+  #event(kind: AlertEvent['kind'], c: CompiledRule, inst: Instance, endsAt?: number): AlertEvent {
+    const ev: AlertEvent = {
+      kind,
+      alert: c.rule.alert,
+      fingerprint: inst.fingerprint,
+      severity: c.rule.severity,
+      labels: { ...inst.labels },
+      annotations: { ...inst.annotations },
+      value: inst.value,
+      threshold: c.rule.threshold,
+      startsAt: inst.firingSince ?? inst.activeSince,
+      summary: inst.annotations.summary ?? '',
+    };
+    if (endsAt !== undefined) ev.endsAt = endsAt;
+    return ev;
+  }
+
+  /** Pending and firing alerts, ordered by rule then label set. */
+  active(): ActiveAlert[] {
+    const out: ActiveAlert[] = [];
+    for (const { rule, instances } of this.#rules) {
+      const list = [...instances.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+      for (const inst of list) {
+        const a: ActiveAlert = {
+          state: inst.state,
+          fingerprint: inst.fingerprint,
+          alert: rule.alert,
+          severity: rule.severity,
+          labels: { ...inst.labels },
+          annotations: { ...inst.annotations },
+          summary: inst.annotations.summary ?? '',
+          value: inst.value,
+          threshold: rule.threshold,
+          activeSince: inst.activeSince,
+          channels: rule.channels ? [...rule.channels] : undefined,
+        };
+        if (inst.firingSince !== undefined) a.firingSince = inst.firingSince;
+        if (inst.keepFiringSince !== undefined) a.keepFiringSince = inst.keepFiringSince;
+        out.push(a);
+      }
+    }
+    return out;
+  }
+
+  firing(): ActiveAlert[] {
+    return this.active().filter((a) => a.state === 'firing');
+  }
+
+  /** The rules currently evaluated. */
+  rules(): RuleConfig[] {
+    return this.#rules.map((c) => c.rule);
+  }
+
+  /** Hot reload; see the file header. Returns 'resolved' events for firing alerts of removed or changed rules. */
+  replaceRules(rules: RuleConfig[]): AlertEvent[] {
+    const next = compileRules(rules); // throws before anything changes
+    const now = this.#clock.now();
+    const byName = new Map(next.map((c) => [c.rule.alert, c]));
+    const events: AlertEvent[] = [];
+    for (const old of this.#rules) {
+      const successor = byName.get(old.rule.alert);
+      if (successor && successor.hash === old.hash) {
+        successor.instances = old.instances;
+        for (const inst of successor.instances.values()) inst.annotations = render(successor.rule, inst);
+        continue;
+      }
+      for (const inst of old.instances.values()) if (inst.state === 'firing') events.push(this.#event('resolved', old, inst, now));
+    }
+    this.#rules = next;
+    return events;
+  }
+
+  /** All pending and firing states as plain JSON. */
+  exportState(): PersistedAlert[] {
+    const out: PersistedAlert[] = [];
+    for (const c of this.#rules) {
+      for (const inst of c.instances.values()) {
+        out.push(structuredClone({ alert: c.rule.alert, ruleHash: c.hash, ...inst }));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Takes over exported states. States of unknown or changed rules are dropped; the firing ones among them are
+   * returned as 'resolved' events so nothing is forgotten. Malformed entries are skipped.
+   */
+  importState(states: readonly PersistedAlert[]): AlertEvent[] {
+    const now = this.#clock.now();
+    const events: AlertEvent[] = [];
+    for (const s of states) {
+      if (!isPersistedAlert(s)) continue;
+      const c = this.#rules.find((r) => r.rule.alert === s.alert);
+      const inst: Instance = {
+        fingerprint: s.fingerprint,
+        state: s.state,
+        labels: { ...s.labels },
+        seriesLabels: { ...s.seriesLabels },
+        annotations: { ...s.annotations },
+        value: s.value ?? NaN,
+        activeSince: s.activeSince,
+      };
+      if (s.firingSince !== undefined) inst.firingSince = s.firingSince;
+      if (s.keepFiringSince !== undefined) inst.keepFiringSince = s.keepFiringSince;
+      if (c && c.hash === s.ruleHash) {
+        if (!c.instances.has(inst.fingerprint)) c.instances.set(inst.fingerprint, inst);
+        continue;
+      }
+      if (inst.state !== 'firing') continue;
+      const severity = (['info', 'warning', 'critical'] as const).find((v) => v === s.labels.severity) ?? 'warning';
+      events.push({
+        kind: 'resolved', alert: s.alert, fingerprint: s.fingerprint, severity, labels: inst.labels, annotations: inst.annotations,
+        value: inst.value, threshold: c?.rule.threshold ?? NaN, startsAt: s.firingSince ?? s.activeSince, endsAt: now, summary: s.annotations.summary ?? '',
+      });
+    }
+    return events;
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, string> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+const isOptNumber = (v: unknown) => v === undefined || typeof v === 'number';
+
+function isPersistedAlert(s: unknown): s is PersistedAlert {
+  if (typeof s !== 'object' || s === null) return false;
+  const o = s as Record<string, unknown>;
+  return (
+    typeof o.alert === 'string' && typeof o.ruleHash === 'string' && typeof o.fingerprint === 'string' &&
+    (o.state === 'pending' || o.state === 'firing') && isRecord(o.labels) && isRecord(o.seriesLabels) && isRecord(o.annotations) &&
+    (typeof o.value === 'number' || o.value === null) && typeof o.activeSince === 'number' && isOptNumber(o.firingSince) && isOptNumber(o.keepFiringSince)
+  );
+}
