@@ -1,0 +1,40 @@
+import type { Db } from '../store/db.ts';
+import { createOutboxRepo, type OutboxRow } from '../store/outbox-repo.ts';
+import { redactText } from '../lib/redact.ts';
+import type { AlertEvent } from './types.ts';
+
+export type { OutboxRow } from '../store/outbox-repo.ts';
+
+/**
+ * The durable queue between the pipeline and the channels. A row is written before any send and stays pending
+ * until delivered (or failed for good); every error text stored here is redacted first.
+ */
+export interface Outbox {
+  enqueue(channel: string, events: AlertEvent[], now: number): number;
+  head(channel: string): OutboxRow | undefined;
+  get(id: number): OutboxRow | undefined;
+  pendingChannels(): string[];
+  depth(): number;
+  attempt(id: number, attempts: number, error?: string): void;
+  delivered(id: number, at: number): void;
+  failed(id: number, error: string): void;
+  defer(id: number, nextAttemptAt: number, error: string): void;
+  prune(before: number): number;
+}
+
+export function createOutbox(db: Db, secrets: () => Iterable<string> = () => []): Outbox {
+  const repo = createOutboxRepo(db);
+  const clean = (text: string) => redactText(text, secrets()).slice(0, 2000);
+  return {
+    enqueue: (channel, events, now) => repo.insert(channel, events, now),
+    head: (channel) => repo.headPending(channel),
+    get: (id) => repo.get(id),
+    pendingChannels: () => repo.pendingChannels(),
+    depth: () => repo.countPending(),
+    attempt: (id, attempts, error) => repo.setAttempts(id, attempts, error === undefined ? null : clean(error)),
+    delivered: (id, at) => repo.markDelivered(id, at),
+    failed: (id, error) => repo.markFailed(id, clean(error)),
+    defer: (id, next, error) => repo.defer(id, next, clean(error)),
+    prune: (before) => repo.prune(before),
+  };
+}

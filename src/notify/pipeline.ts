@@ -1,0 +1,249 @@
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Config } from '../config/schema.ts';
+import type { Db } from '../store/db.ts';
+import { createHistoryRepo, type HistoryPage } from '../store/history-repo.ts';
+import { createNotificationRepo, type NotificationRecord, type NotificationState } from '../store/notification-repo.ts';
+import { redactText } from '../lib/redact.ts';
+import type { AlertEvent, Channel } from './types.ts';
+import { createOutbox } from './outbox.ts';
+import { createDelivery, type NotifierMetrics, type RetryOptions } from './delivery.ts';
+import { createSilenceService, type MaintenanceWindow, type SilenceService } from './silences.ts';
+import { route, type Routed } from './stages/route.ts';
+import { silenceStage } from './stages/silence.ts';
+import { dedupDecide } from './stages/dedup.ts';
+import { repeatDecide, type ActiveAlertLike } from './stages/repeat.ts';
+import { groupByChannel } from './stages/group.ts';
+
+export type { ActiveAlertLike } from './stages/repeat.ts';
+export type { NotifierMetrics, RetryOptions, Outcome } from './delivery.ts';
+export type { NotificationRecord } from '../store/notification-repo.ts';
+export type { HistoryPage, HistoryEntry } from '../store/history-repo.ts';
+
+export interface NotifierConfig {
+  defaults: { channels: string[]; repeatIntervalMs: number; sendResolved: boolean };
+  /** alert (rule) name → its own channels; rules without an entry use defaults.channels */
+  ruleChannels: Record<string, readonly string[] | undefined>;
+  maintenance: readonly MaintenanceWindow[];
+}
+
+/** The notifier's slice of alerts.yaml. */
+export function notifierConfigFromConfig(cfg: Pick<Config, 'defaults' | 'rules' | 'maintenance'>): NotifierConfig {
+  const ruleChannels: Record<string, readonly string[] | undefined> = {};
+  for (const r of cfg.rules) if (r.channels !== undefined) ruleChannels[r.alert] = r.channels;
+  return {
+    defaults: { channels: cfg.defaults.channels, repeatIntervalMs: cfg.defaults.repeat_interval, sendResolved: cfg.defaults.send_resolved },
+    ruleChannels,
+    maintenance: cfg.maintenance,
+  };
+}
+
+export interface NotifierDeps {
+  db: Db;
+  /** channel name → channel; read on every use, so the caller may replace entries on reload */
+  channels: ReadonlyMap<string, Channel>;
+  config: NotifierConfig;
+  clock: Clock;
+  logger: Logger;
+  metrics?: NotifierMetrics | undefined;
+  retry?: Partial<RetryOptions> | undefined;
+  /** strings scrubbed from stored errors (channel tokens, passwords) in addition to redactText's patterns */
+  secrets?: (() => Iterable<string>) | undefined;
+  /** delivered/failed outbox rows older than this are pruned on start; default 7 days */
+  retentionMs?: number | undefined;
+}
+
+export interface Notifier {
+  /** one evaluation: events the engine emitted, and its active alerts (for reminders). Writes the outbox, then sends. */
+  process(events: AlertEvent[], firing: readonly ActiveAlertLike[]): void;
+  /** delivers rows left pending by a previous run, then keeps delivering */
+  start(): void;
+  /** stops delivery; rows in flight stay pending for the next start */
+  stop(): Promise<void>;
+  /** waits until no channel loop is sending (for tests and graceful shutdown) */
+  flush(): Promise<void>;
+  queueDepth(): number;
+  setConfig(cfg: NotifierConfig): void;
+  readonly silences: SilenceService;
+  /** per channel: status, attempts, last error (redacted), delivered_at of this alert's latest notification */
+  records(fingerprint: string): NotificationRecord[];
+  history(limit: number, offset: number): HistoryPage;
+}
+
+const key = (fp: string, ch: string) => `${fp}\u0000${ch}`;
+
+export function createNotifier(deps: NotifierDeps): Notifier {
+  const { db, clock, logger } = deps;
+  let config = deps.config;
+  const secrets = deps.secrets ?? (() => []);
+  const outbox = createOutbox(db, secrets);
+  const notifications = createNotificationRepo(db);
+  const history = createHistoryRepo(db);
+  const silences = createSilenceService({ db, clock, maintenance: config.maintenance });
+  const reportDepth = () => deps.metrics?.onQueueDepth(outbox.depth());
+  const delivery = createDelivery({
+    outbox,
+    channels: deps.channels,
+    clock,
+    logger,
+    metrics: deps.metrics,
+    retry: deps.retry,
+    secrets,
+    onSettled: reportDepth,
+  });
+
+  const channelsFor = (alert: string, own?: readonly string[]) => own ?? config.ruleChannels[alert] ?? config.defaults.channels;
+  /** Alertmanager resolves promptly only when told, so it always gets resolved events */
+  const sendResolvedOn = (ch: string) => config.defaults.sendResolved || deps.channels.get(ch)?.type === 'alertmanager';
+  const intervalOn = (ch: string) => {
+    const resend = deps.channels.get(ch)?.resendIntervalMs;
+    const repeat = config.defaults.repeatIntervalMs;
+    if (resend !== undefined && resend > 0) return repeat > 0 ? Math.min(repeat, resend) : resend;
+    return repeat;
+  };
+
+  function process(events: AlertEvent[], firing: readonly ActiveAlertLike[]): void {
+    const now = clock.now();
+    const mutedBy = silences.matcherAt(now);
+    // decisions made earlier in this batch win over what is stored
+    const overlay = new Map<string, NotificationState>();
+    const dirty = new Set<string>();
+    const lookup = (fp: string, ch: string) => {
+      const k = key(fp, ch);
+      if (!overlay.has(k)) {
+        const st = notifications.get(fp, ch);
+        if (st) overlay.set(k, st);
+      }
+      return overlay.get(k);
+    };
+    const put = (st: NotificationState) => {
+      const k = key(st.fingerprint, st.channel);
+      overlay.set(k, st);
+      dirty.add(k);
+    };
+    const queuedCache = new Map<number, boolean>();
+    const isQueued = (id: number | null) => {
+      if (id === null) return false;
+      let q = queuedCache.get(id);
+      if (q === undefined) queuedCache.set(id, (q = outbox.get(id)?.status === 'pending'));
+      return q;
+    };
+
+    const touched = db.tx(() => {
+      for (const e of events) history.record(e, now);
+
+      // route → silence
+      const { kept, silenced } = silenceStage(
+        route(events, (alert) => channelsFor(alert)),
+        mutedBy,
+      );
+      for (const { channel, event } of silenced) {
+        const prev = lookup(event.fingerprint, channel);
+        put({
+          fingerprint: event.fingerprint,
+          channel,
+          alert: event.alert,
+          kind: event.kind,
+          firingSent: event.kind === 'firing' ? (prev?.firingSent ?? false) : false,
+          silenced: true,
+          outboxId: prev?.outboxId ?? null,
+          notifiedAt: prev?.notifiedAt ?? null,
+          event,
+        });
+        deps.metrics?.onOutcome(channel, 'silenced', 0);
+      }
+
+      // dedup
+      const toSend: Routed[] = [];
+      for (const item of kept) {
+        const prev = lookup(item.event.fingerprint, item.channel);
+        const d = dedupDecide(item, prev, sendResolvedOn(item.channel));
+        if (d.send) {
+          toSend.push(item);
+          // provisional; outboxId and notifiedAt are set once the row exists
+          put({ ...stateFor(item, prev), kind: item.event.kind, firingSent: item.event.kind === 'firing', silenced: false });
+        } else if (item.event.kind === 'resolved') {
+          put({ ...stateFor(item, prev), kind: 'resolved', firingSent: false, silenced: false });
+        }
+      }
+
+      // repeat: reminders and firing alerts not yet notified (a silence ended)
+      for (const a of firing) {
+        if (a.state !== 'firing') continue;
+        const muted = mutedBy(a.labels) !== undefined;
+        for (const ch of new Set(channelsFor(a.alert, a.channels))) {
+          const prev = lookup(a.fingerprint, ch);
+          if (muted) {
+            if (prev && !prev.silenced) put({ ...prev, silenced: true });
+            continue;
+          }
+          const r = repeatDecide(
+            a,
+            prev && { firingSent: prev.firingSent, notifiedAt: prev.notifiedAt, queued: isQueued(prev.outboxId), event: prev.event },
+            intervalOn(ch),
+            now,
+          );
+          if (!r.send) {
+            if (prev?.silenced) put({ ...prev, silenced: false });
+            continue;
+          }
+          const item = { channel: ch, event: r.event };
+          toSend.push(item);
+          put({ ...stateFor(item, prev), kind: 'firing', firingSent: true, silenced: false });
+        }
+      }
+
+      // group → outbox (written before any send)
+      const groups = groupByChannel(toSend);
+      for (const [ch, evs] of groups) {
+        const id = outbox.enqueue(ch, evs, now);
+        for (const e of evs) {
+          const st = overlay.get(key(e.fingerprint, ch));
+          if (st) put({ ...st, outboxId: id, notifiedAt: now, event: e });
+        }
+      }
+      for (const k of dirty) notifications.upsert(overlay.get(k)!, now);
+      return [...groups.keys()];
+    });
+
+    if (touched.length > 0) logger.debug({ channels: touched, events: events.length }, 'notifications queued');
+    reportDepth();
+    for (const ch of touched) delivery.kick(ch);
+  }
+
+  function stateFor(item: Routed, prev: NotificationState | undefined): NotificationState {
+    return {
+      fingerprint: item.event.fingerprint,
+      channel: item.channel,
+      alert: item.event.alert,
+      kind: item.event.kind,
+      firingSent: prev?.firingSent ?? false,
+      silenced: prev?.silenced ?? false,
+      outboxId: prev?.outboxId ?? null,
+      notifiedAt: prev?.notifiedAt ?? null,
+      event: item.event,
+    };
+  }
+
+  return {
+    process,
+    start() {
+      const pruned = outbox.prune(clock.now() - (deps.retentionMs ?? 7 * 86_400_000));
+      if (pruned > 0) logger.info({ pruned }, 'pruned old outbox rows');
+      const pending = outbox.depth();
+      if (pending > 0) logger.info({ pending }, 'delivering notifications left pending by a previous run');
+      reportDepth();
+      delivery.start();
+    },
+    stop: () => delivery.stop(),
+    flush: () => delivery.idle(),
+    queueDepth: () => outbox.depth(),
+    setConfig(cfg) {
+      config = cfg;
+      silences.setMaintenance(cfg.maintenance);
+    },
+    silences,
+    records: (fp) => notifications.records(fp).map((r) => ({ ...r, lastError: r.lastError === null ? null : redactText(r.lastError, secrets()) })),
+    history: (limit, offset) => history.page(limit, offset),
+  };
+}
