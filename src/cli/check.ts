@@ -1,0 +1,21 @@
+import { loadConfigFile, summarizeConfig } from '../config/load.ts';
+import { resolveConfigPath } from './args.ts';
+
+export interface Io {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  env: Record<string, string | undefined>;
+}
+
+/** `check [PATH]`: validates alerts.yaml; prints FILE:LINE:COL errors and exits 1, or a summary and exits 0. */
+export async function checkCommand(args: string[], io: Io): Promise<number> {
+  const path = resolveConfigPath(args[0], io.env);
+  const result = await loadConfigFile(path, { env: io.env });
+  if (!result.ok) {
+    for (const e of result.errors) io.stderr(e);
+    io.stderr(`${path}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}`);
+    return 1;
+  }
+  io.stdout(`${path}: ok: ${summarizeConfig(result.config)}`);
+  return 0;
+}

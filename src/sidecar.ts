@@ -1,0 +1,120 @@
+import type { Hono } from 'hono';
+import type { Collector } from './collectors/collector.ts';
+import { collectorOptionsFromConfig, createCollectors } from './collectors/index.ts';
+import { hostInfoReading, readStaticFacts, type StaticFacts } from './collectors/static-facts.ts';
+import { loadConfigFile } from './config/load.ts';
+import type { Config } from './config/schema.ts';
+import { basicAuthGuard } from './http/auth.ts';
+import { createHttpApp } from './http/app.ts';
+import { listen, type Listening } from './http/server.ts';
+import { systemClock, type Clock } from './lib/clock.ts';
+import type { Logger } from './lib/logger.ts';
+import { REVISION, VERSION } from './lib/version.ts';
+import { ExpositionCache } from './metrics/exposition.ts';
+import { MetricsRegistry } from './metrics/registry.ts';
+import { Scheduler } from './snapshot/scheduler.ts';
+import type { Snapshot } from './snapshot/snapshot.ts';
+import { SnapshotStore } from './snapshot/store.ts';
+
+/** Every edge to the outside world, injectable for tests. */
+export interface SidecarDeps {
+  logger: Logger;
+  clock?: Clock;
+  /** replaces the configured host collectors (tests inject failing or hanging ones) */
+  collectors?: Collector[];
+  /** default: systeminformation once at start */
+  staticFacts?: () => Promise<StaticFacts>;
+  /** the file the config came from; reload() reads it again */
+  configPath?: string;
+  /** environment for ${VAR} interpolation on reload; default process.env */
+  env?: Record<string, string | undefined>;
+}
+
+export interface Sidecar {
+  /** starts sampling and serving; resolves once the server listens */
+  start(listenAt: { host: string; port: number }): Promise<Listening>;
+  /** stops sampling, serving and delivery within graceMs */
+  stop(graceMs?: number): Promise<void>;
+  /** reads the config file again; a valid one swaps in, an invalid one is logged and the old one keeps running */
+  reload(reason: string): Promise<{ ok: boolean; errors: string[] }>;
+  /** the Hono app, for in-process requests */
+  readonly app: Hono;
+  readonly metrics: MetricsRegistry;
+  readonly store: SnapshotStore;
+}
+
+/** Wiring only: builds the parts from config and deps and connects them in one direction. */
+export async function createSidecar(initial: Config, deps: SidecarDeps): Promise<Sidecar> {
+  let config = initial;
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger;
+  const startedAt = clock.now();
+  const facts = await (deps.staticFacts ?? readStaticFacts)();
+  const info = hostInfoReading(facts);
+  logger.info({ host: facts.hostname, os: facts.os, kernel: facts.kernel, cpu: facts.cpuModel }, 'host facts read');
+
+  const metrics = new MetricsRegistry({ version: VERSION, revision: REVISION, nodeVersion: process.version });
+  const exposition = new ExpositionCache(metrics.registry);
+  const store = new SnapshotStore(config.sampling.history);
+  const collectors = deps.collectors ?? createCollectors(collectorOptionsFromConfig(config.sampling));
+
+  const onSnapshot = async (s: Snapshot): Promise<void> => {
+    s.readings.push(info);
+    store.publish(s);
+    metrics.applySnapshot(s);
+    await exposition.refresh();
+  };
+
+  const scheduler = new Scheduler({
+    collectors,
+    intervalMs: config.sampling.interval,
+    timeoutMs: config.sampling.timeout,
+    clock,
+    logger,
+    onSnapshot,
+  });
+
+  const guards = config.server.basic_auth_users ? [basicAuthGuard(config.server.basic_auth_users)] : [];
+  const app = createHttpApp({
+    exposition,
+    store,
+    clock,
+    logger,
+    startedAt,
+    version: VERSION,
+    intervalMs: () => config.sampling.interval,
+    guards,
+  });
+
+  let listening: Listening | undefined;
+  return {
+    app,
+    metrics,
+    store,
+    async start(at) {
+      listening = await listen(app, { ...at, ...(config.server.tls ? { tls: config.server.tls } : {}) });
+      scheduler.start();
+      logger.info({ address: listening.url, intervalMs: config.sampling.interval, collectors: collectors.map((c) => c.name) }, 'prodpulse serving');
+      return listening;
+    },
+    async reload(reason) {
+      if (!deps.configPath) return { ok: false, errors: ['no config file to reload from'] };
+      const loaded = await loadConfigFile(deps.configPath, { env: deps.env ?? process.env });
+      if (!loaded.ok) {
+        metrics.configReloads.inc({ result: 'failure' });
+        metrics.configLastReloadSuccess.set(0);
+        logger.error({ reason, config: deps.configPath, errors: loaded.errors }, 'config reload rejected; the running config stays');
+        return { ok: false, errors: loaded.errors };
+      }
+      metrics.configReloads.inc({ result: 'success' });
+      metrics.configLastReloadSuccess.set(1);
+      const restartNeeded = JSON.stringify(loaded.config.sampling) !== JSON.stringify(config.sampling) || JSON.stringify(loaded.config.server) !== JSON.stringify(config.server);
+      config = loaded.config;
+      logger.info({ reason, restartNeeded }, restartNeeded ? 'config reloaded; sampling and server changes take effect after a restart' : 'config reloaded');
+      return { ok: true, errors: [] };
+    },
+    async stop(graceMs = 4000) {
+      await Promise.all([scheduler.stop(), listening?.close(graceMs)]);
+    },
+  };
+}
