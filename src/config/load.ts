@@ -71,9 +71,20 @@ function interpolate(doc: Document, env: Record<string, string | undefined>, rep
         return;
       }
       // An unquoted value that is only an interpolation takes the type it would have had written out (0.9, true).
-      node.value = node.type === 'PLAIN' && WHOLE_INTERPOLATION.test(original) ? parseYamlScalar(replaced) : replaced;
+      node.value = node.type === 'PLAIN' && WHOLE_INTERPOLATION.test(original) ? typed(replaced) : replaced;
     },
   });
+}
+
+/** "0.9" → 0.9, "true" → true; anything else stays the string it is. */
+function typed(text: string): unknown {
+  if (text.trim() === '') return text;
+  try {
+    const v: unknown = parseYamlScalar(text);
+    return typeof v === 'number' || typeof v === 'boolean' ? v : text;
+  } catch {
+    return text;
+  }
 }
 
 function pathOf(ancestors: readonly unknown[], node: Node): (string | number)[] {

@@ -67,7 +67,10 @@ export const serverSchema = z
     /** HOST:PORT; the CLI flag and PRODPULSE_LISTEN take precedence */
     listen: z.string().optional(),
     /** bearer token required by write endpoints (POST/DELETE) */
-    token: z.string().min(1).optional(),
+    token: z
+      .string()
+      .optional()
+      .transform((t) => (t === '' ? undefined : t)),
     /** optional HTTPS, like node_exporter's web config */
     tls: z.strictObject({ cert_file: z.string(), key_file: z.string() }).optional(),
     /** username -> bcrypt hash; when set, every endpoint needs HTTP basic auth */
