@@ -3,18 +3,20 @@ import type { AlertEvent, Channel } from '../types.ts';
 import { NotifyError } from '../types.ts';
 import type { ChannelConfig } from '../../config/schema.ts';
 import { redactText } from '../../lib/redact.ts';
+import type { Logger } from '../../lib/logger.ts';
 import { displayLabels, escapeHtml, formatValue, plainText, summaryOf, timeLine, title } from './format.ts';
 
 export type EmailConfig = Extract<ChannelConfig, { type: 'email' }>;
 
 /** The part of a nodemailer transporter we use; injectable so a test can wrap the real one. */
 export interface MailTransport {
-  sendMail(mail: { from: string; to: string[]; subject: string; text: string; html: string; headers?: Record<string, string> }): Promise<unknown>;
+  sendMail(mail: { from: string; to: string[]; subject: string; text: string; html: string; headers?: Record<string, string> }): Promise<{ rejected?: unknown[] }>;
 }
 export type CreateTransport = (url: string) => MailTransport;
 
 export interface EmailDeps {
   createTransport?: CreateTransport | undefined;
+  logger?: Logger | undefined;
   externalUrl?: string | undefined;
   version?: string | undefined;
   secrets: readonly string[];
@@ -55,7 +57,12 @@ export function smtpError(what: string, err: unknown, secrets: readonly string[]
   else if (rc !== undefined) recoverable = rc < 500;
   else if (code === 'EENVELOPE' || code === 'EMESSAGE') recoverable = false;
   else recoverable = true; // ECONNECTION, ETIMEDOUT, ESOCKET, EDNS, ETLS, aborts: the server may be back later
-  const reason = code === 'EAUTH' ? 'auth_failed' : rc !== undefined ? `smtp_${rc}` : (code?.toLowerCase() ?? 'unknown');
+  const reason =
+    code === 'EAUTH' ? 'auth_failed'
+    : rc !== undefined ? `smtp_${rc}`
+    : code === 'ETIMEDOUT' || code === 'EABORTED' ? 'timeout'
+    : code === 'ESOCKET' || code === 'ECONNECTION' || code === 'EDNS' ? 'network'
+    : (code?.toLowerCase() ?? 'unknown');
   const detail = [code, e?.message ?? String(err)].filter(Boolean).join(' ');
   return new NotifyError(redactText(`${what}: ${detail}`, secrets), { recoverable, reason });
 }
@@ -91,11 +98,15 @@ export function createEmailChannel(name: string, cfg: EmailConfig, deps: EmailDe
         html: emailHtml(events, deps.externalUrl),
         headers: { 'X-Prodpulse-Version': deps.version ?? 'dev' },
       };
+      let info: { rejected?: unknown[] };
       try {
-        await abortable(transport.sendMail(mail), signal);
+        info = await abortable(transport.sendMail(mail), signal);
       } catch (err) {
         throw smtpError(what, err, deps.secrets);
       }
+      // some recipients refused, others took it: a retry would duplicate the mail for those, so warn and move on
+      const rejected = (info?.rejected ?? []).map((r) => (typeof r === 'string' ? r : ((r as { address?: string })?.address ?? '?')));
+      if (rejected.length) deps.logger?.warn({ channel: name, rejected }, 'email delivered, but some recipients were refused');
     },
   };
 }

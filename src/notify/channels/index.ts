@@ -69,7 +69,7 @@ export function createChannel(name: string, cfg: ChannelConfig, deps: ChannelDep
     case 'slack':
       return createSlackChannel(name, cfg, { fetch: fetchFn, now, externalUrl: deps.externalUrl, logger: deps.logger, secrets });
     case 'email':
-      return createEmailChannel(name, cfg, { createTransport: deps.createTransport, externalUrl: deps.externalUrl, version: deps.version, secrets });
+      return createEmailChannel(name, cfg, { createTransport: deps.createTransport, logger: deps.logger, externalUrl: deps.externalUrl, version: deps.version, secrets });
     case 'webhook':
       return createWebhookChannel(name, cfg, { fetch: fetchFn, now, externalUrl: deps.externalUrl, version: deps.version, secrets });
     case 'alertmanager':
