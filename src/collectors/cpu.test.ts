@@ -46,7 +46,7 @@ test('first collect uses since-boot totals; the next uses the delta; no tick rep
   assert.equal(secs.length, 16, 'eight modes for each of two cores, none for cpu="all"');
   assert.equal(secs.find((r) => r.labels.cpu === '0' && r.labels.mode === 'user')?.value, 6);
   assert.equal(secs.find((r) => r.labels.cpu === '1' && r.labels.mode === 'steal')?.value, 1);
-  assert.equal(first.readings.find((r) => r.metric === 'host_cpu_count')?.value, 2);
+  assert.equal(first.readings.find((r) => r.metric === 'host_cpus')?.value, 2);
 
   // +400 ticks overall of which 100 idle/iowait
   await writeFile(stat, 'cpu  1250 100 550 8080 220 50 50 100 30 0\ncpu0 700 50 350 3940 110 25 25 0 30 0\ncpu1 550 50 200 4140 110 25 25 100 0 0\nbtime 1\n');

@@ -53,7 +53,7 @@ export function cpuUsage(cur: readonly number[], prev?: readonly number[]): numb
 function output(usage: Map<string, number>, seconds: Reading[], count: number): CollectorOutput {
   const readings: Reading[] = [];
   for (const [cpu, ratio] of usage) readings.push({ metric: 'host_cpu_usage_ratio', labels: { cpu }, value: ratio });
-  readings.push(...seconds, { metric: 'host_cpu_count', labels: {}, value: count });
+  readings.push(...seconds, { metric: 'host_cpus', labels: {}, value: count });
   const summary: CpuSummary = {
     usagePercent: percent(usage.get('all') ?? 0),
     cores: [...usage].filter(([cpu]) => cpu !== 'all').map(([cpu, ratio]) => ({ cpu, usagePercent: percent(ratio) })),
@@ -62,7 +62,7 @@ function output(usage: Map<string, number>, seconds: Reading[], count: number): 
   return { readings, summary };
 }
 
-/** host_cpu_usage_ratio{cpu="all"|"N"}, host_cpu_seconds_total{cpu,mode} (per core), host_cpu_count. */
+/** host_cpu_usage_ratio{cpu="all"|"N"}, host_cpu_seconds_total{cpu,mode} (per core), host_cpus. */
 export function createCpuCollector(opts: HostCollectorOptions): Collector {
   let prev: CpuTicks | undefined;
   const lastUsage = new Map<string, number>();

@@ -16,6 +16,6 @@ test('systeminformation fallback: every collector returns catalog readings with 
     for (const r of out.readings) metrics.add(r.metric);
     for (const r of out.readings) if (r.metric.endsWith('_ratio')) assert.ok(r.value >= 0 && r.value <= 1, `${r.metric} ${r.value}`);
   }
-  for (const m of ['host_cpu_usage_ratio', 'host_cpu_seconds_total', 'host_cpu_count', 'host_load1', 'host_memory_total_bytes', 'host_swap_used_ratio', 'host_boot_time_seconds', 'host_disk_read_bytes_total'])
+  for (const m of ['host_cpu_usage_ratio', 'host_cpu_seconds_total', 'host_cpus', 'host_load1', 'host_memory_total_bytes', 'host_swap_used_ratio', 'host_boot_time_seconds', 'host_disk_read_bytes_total'])
     assert.ok(metrics.has(m), `fallback emits ${m}`);
 });

@@ -13,7 +13,7 @@ const FS_LABELS = ['device', 'mountpoint', 'fstype'] as const;
 export const HOST_METRICS = {
   host_cpu_usage_ratio: { type: 'gauge', help: 'Share of CPU time not idle or iowait since the previous sample (0-1); cpu="all" for the whole host.', labels: ['cpu'] },
   host_cpu_seconds_total: { type: 'counter', help: 'Seconds the CPUs spent in each mode.', labels: ['cpu', 'mode'] },
-  host_cpu_count: { type: 'gauge', help: 'Number of logical CPUs.', labels: [] },
+  host_cpus: { type: 'gauge', help: 'Number of logical CPUs.', labels: [] },
   host_load1: { type: 'gauge', help: '1-minute load average.', labels: [] },
   host_load5: { type: 'gauge', help: '5-minute load average.', labels: [] },
   host_load15: { type: 'gauge', help: '15-minute load average.', labels: [] },
