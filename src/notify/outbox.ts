@@ -19,6 +19,7 @@ export interface Outbox {
   delivered(id: number, at: number): void;
   failed(id: number, error: string): void;
   defer(id: number, nextAttemptAt: number, error: string): void;
+  dueNow(now: number): number;
   prune(before: number): number;
 }
 
@@ -35,6 +36,7 @@ export function createOutbox(db: Db, secrets: () => Iterable<string> = () => [])
     delivered: (id, at) => repo.markDelivered(id, at),
     failed: (id, error) => repo.markFailed(id, clean(error)),
     defer: (id, next, error) => repo.defer(id, next, clean(error)),
+    dueNow: (now) => repo.dueNow(now),
     prune: (before) => repo.prune(before),
   };
 }

@@ -230,6 +230,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     start() {
       const pruned = outbox.prune(clock.now() - (deps.retentionMs ?? 7 * 86_400_000));
       if (pruned > 0) logger.info({ pruned }, 'pruned old outbox rows');
+      outbox.dueNow(clock.now());
       const pending = outbox.depth();
       if (pending > 0) logger.info({ pending }, 'delivering notifications left pending by a previous run');
       reportDepth();

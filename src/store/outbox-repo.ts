@@ -28,6 +28,8 @@ export interface OutboxRepo {
   markDelivered(id: number, at: number): void;
   markFailed(id: number, error: string): void;
   defer(id: number, nextAttemptAt: number, lastError: string): void;
+  /** makes every pending row due at `now` at the latest (a restart tries everything left over at once) */
+  dueNow(now: number): number;
   /** deletes delivered/failed rows created before `before` that no notification record points at */
   prune(before: number): number;
 }
@@ -56,6 +58,7 @@ export function createOutboxRepo(db: Db): OutboxRepo {
     delivered: db.sql.prepare("UPDATE outbox SET status = 'delivered', delivered_at = ?, last_error = NULL WHERE id = ? AND status = 'pending'"),
     failed: db.sql.prepare("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ? AND status = 'pending'"),
     defer: db.sql.prepare("UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'"),
+    dueNow: db.sql.prepare("UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?"),
     prune: db.sql.prepare(
       "DELETE FROM outbox WHERE status <> 'pending' AND created_at < ? AND id NOT IN (SELECT outbox_id FROM notification_records WHERE outbox_id IS NOT NULL)",
     ),
@@ -76,6 +79,7 @@ export function createOutboxRepo(db: Db): OutboxRepo {
     markDelivered: (id, at) => void s.delivered.run(at, id),
     markFailed: (id, error) => void s.failed.run(error, id),
     defer: (id, next, error) => void s.defer.run(next, error, id),
+    dueNow: (now) => Number(s.dueNow.run(now, now).changes),
     prune: (before) => Number(s.prune.run(before).changes),
   };
 }

@@ -11,8 +11,8 @@ export interface ActiveAlertLike {
   annotations: Record<string, string>;
   channels?: string[] | undefined;
   /** optional extras used when no earlier event is stored for the alert */
-  startsAt?: number | undefined;
-  activeAt?: number | undefined;
+  firingSince?: number | undefined;
+  activeSince?: number | undefined;
   threshold?: number | undefined;
   summary?: string | undefined;
 }
@@ -46,7 +46,7 @@ export function repeatDecide(alert: ActiveAlertLike, state: RepeatState | undefi
 /** Builds a firing event from the engine's active alert, keeping the stored event's start time and threshold. */
 export function eventFromActive(a: ActiveAlertLike, stored: AlertEvent | undefined, now: number): AlertEvent {
   const severity = (['info', 'warning', 'critical'] as const).find((s) => s === a.severity) ?? stored?.severity ?? 'warning';
-  const summary = a.summary ?? a.annotations.summary ?? stored?.summary ?? a.alert;
+  const summary = a.summary || a.annotations.summary || stored?.summary || a.alert;
   const event: AlertEvent = {
     kind: 'firing',
     alert: a.alert,
@@ -56,7 +56,7 @@ export function eventFromActive(a: ActiveAlertLike, stored: AlertEvent | undefin
     annotations: a.annotations,
     value: a.value,
     threshold: a.threshold ?? stored?.threshold ?? Number.NaN,
-    startsAt: stored?.kind === 'firing' ? stored.startsAt : (a.startsAt ?? a.activeAt ?? stored?.startsAt ?? now),
+    startsAt: a.firingSince ?? (stored?.kind === 'firing' ? stored.startsAt : now),
     summary,
   };
   return event;
