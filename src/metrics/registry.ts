@@ -30,6 +30,9 @@ export class MetricsRegistry {
   constructor(build: BuildInfo) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+    // prom-client names these gauges *_total, which promtool rejects; the per-type nodejs_active_* gauges stay.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+      this.registry.removeSingleMetric(name);
     new Gauge({ name: 'prodpulse_build_info', help: 'Build information; always 1.', labelNames: ['version', 'revision', 'nodeversion'], registers }).set(
       { version: build.version, revision: build.revision, nodeversion: build.nodeVersion },
       1,

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadConfigFile, parseConfigText } from './load.ts';
+
+const errorsOf = (text: string, env: Record<string, string> = {}) => {
+  const r = parseConfigText(text, 'alerts.yaml', { env });
+  assert.equal(r.ok, false, 'expected the config to be rejected');
+  return r.ok ? [] : r.errors;
+};
+
+test('bad YAML is reported with its line and column', () => {
+  const errs = errorsOf('sampling:\n  interval: 5s\nrules: [\n  - alert: X\n');
+  assert.equal(errs.length >= 1, true);
+  assert.match(errs[0]!, /^alerts\.yaml:\d+:\d+: /);
+  assert.match(errs[0]!, /^alerts\.yaml:4:/);
+});
+
+test('duplicate keys are rejected', () => {
+  const errs = errorsOf('sampling:\n  interval: 5s\n  interval: 10s\n');
+  assert.match(errs[0]!, /^alerts\.yaml:3:3: .*[Mm]ap keys must be unique/);
+});
+
+test('an unknown key names its own line and full path', () => {
+  const errs = errorsOf('sampling:\n  interval: 5s\n  collectors:\n    cpu: true\n    gpu: true\n');
+  assert.deepEqual(errs, ['alerts.yaml:5:5: sampling.collectors.gpu: unknown key "gpu"']);
+});
+
+test('a wrong type names the value line and field path', () => {
+  const errs = errorsOf('rules:\n  - alert: HighCpu\n    metric: host_cpu_usage_ratio\n    op: ">"\n    threshold: 0.9\n    severity: [critical]\n');
+  assert.equal(errs.length, 1);
+  assert.match(errs[0]!, /^alerts\.yaml:6:15: rules\[0\]\.severity: /);
+});
+
+test('a bad duration says what it expected', () => {
+  const errs = errorsOf('sampling:\n  interval: 5 minutes\n');
+  assert.deepEqual(errs, ['alerts.yaml:2:13: sampling.interval: invalid duration "5 minutes" (expected e.g. 500ms, 5s, 2m, 4h, 1d)']);
+});
+
+test('a missing environment variable names the variable, line and field', () => {
+  const errs = errorsOf('channels:\n  ops:\n    type: slack\n    token: ${SLACK_TOKEN}\n    channel: "#ops"\n');
+  assert.deepEqual(errs, ['alerts.yaml:4:12: channels.ops.token: environment variable SLACK_TOKEN is not set (use ${SLACK_TOKEN:-default} for a default)']);
+});
+
+test('a missing required field points at its parent', () => {
+  const errs = errorsOf('rules:\n  - alert: HighCpu\n    op: ">"\n    threshold: 1\n');
+  assert.equal(errs.length, 1);
+  assert.match(errs[0]!, /^alerts\.yaml:2:5: rules\[0\]\.metric: /);
+});
+
+test('percent thresholds only for *_ratio metrics; unknown channels are named', () => {
+  const errs = errorsOf('rules:\n  - alert: L\n    metric: host_load1\n    op: ">"\n    threshold: 90%\n');
+  assert.ok(errs.some((e) => /^alerts\.yaml:5:16: rules\[0\]\.threshold: a percentage is only accepted for \*_ratio metrics/.test(e)), errs.join('\n'));
+  const errs2 = errorsOf('rules:\n  - alert: L\n    metric: host_load1\n    op: ">"\n    threshold: 4\n    channels: [pager]\n');
+  assert.ok(errs2.some((e) => /^alerts\.yaml:6:16: rules\[0\]\.channels\[0\]: unknown channel "pager"/.test(e)), errs2.join('\n'));
+});
+
+test('${VAR} and ${VAR:-default} interpolate; a whole unquoted interpolation keeps its YAML type', () => {
+  const r = parseConfigText(
+    'sampling:\n  interval: ${INTERVAL:-2s}\nrules:\n  - alert: A\n    metric: host_memory_used_ratio\n    op: ">"\n    threshold: ${T}\n    summary: "at ${T} on ${HOST:-box}"\n',
+    'alerts.yaml',
+    { env: { T: '0.75' } },
+  );
+  assert.ok(r.ok, r.ok ? '' : r.errors.join('\n'));
+  if (!r.ok) return;
+  assert.equal(r.config.sampling.interval, 2000);
+  assert.equal(r.config.rules[0]!.threshold, 0.75);
+  assert.equal(r.config.rules[0]!.summary, 'at 0.75 on box');
+});
+
+test('an empty file is a valid default config', () => {
+  const r = parseConfigText('', 'alerts.yaml', { env: {} });
+  assert.ok(r.ok);
+  if (r.ok) assert.equal(r.config.sampling.interval, 5000);
+});
+
+test('a missing file is one clear error', async () => {
+  const r = await loadConfigFile('/nonexistent/alerts.yaml', { env: {} });
+  assert.deepEqual(r, { ok: false, errors: ['/nonexistent/alerts.yaml:1:1: cannot read file: ENOENT'] });
+});
+
+test('the shipped alerts.yaml is valid with no channel variables set, and check exits 0', () => {
+  const main = new URL('../main.ts', import.meta.url).pathname;
+  const shipped = new URL('../../alerts.yaml', import.meta.url).pathname;
+  const env = { PATH: process.env.PATH ?? '' };
+  const ok = spawnSync(process.execPath, [main, 'check', shipped], { encoding: 'utf8', env });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /ok: sampling every 5s with 7 collectors, \d+ rules, 4 channels/);
+
+  const dir = mkdtempSync(join(tmpdir(), 'prodpulse-check-'));
+  const bad = join(dir, 'alerts.yaml');
+  writeFileSync(bad, 'sampling:\n  intervall: 5s\n');
+  const res = spawnSync(process.execPath, [main, 'check', bad], { encoding: 'utf8', env });
+  assert.equal(res.status, 1);
+  assert.match(res.stderr, new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2:3: sampling\\.intervall: unknown key "intervall"$`, 'm'));
+});
