@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# prodpulse: Prometheus exporter and alerting sidecar.
+# Node 24 runs the TypeScript sources directly (type stripping), so there is no build stage: the deps stage
+# installs production dependencies only and the final stage copies them next to src/.
+
+# ---- deps: production node_modules only (the `node` devDependency is omitted; the image's node is 24) ----
+FROM node:24-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+
+# ---- runtime ----------------------------------------------------------------------------------------------
+FROM node:24-slim
+WORKDIR /app
+ENV NODE_ENV=production \
+    PRODPULSE_CONFIG=/etc/prodpulse/alerts.yaml
+# Code and dependencies stay owned by root (read-only for the service user).
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY src ./src
+# Default config; mount your own at /etc/prodpulse/alerts.yaml to replace it.
+COPY alerts.yaml /etc/prodpulse/alerts.yaml
+# State (SQLite outbox, silences) lives in /var/lib/prodpulse; set storage.path: /var/lib/prodpulse/prodpulse.db.
+# ./data is linked there too, so the default storage.path (./data/prodpulse.db) also lands in the volume.
+RUN mkdir -p /var/lib/prodpulse && chown node:node /var/lib/prodpulse && ln -s /var/lib/prodpulse /app/data
+VOLUME /var/lib/prodpulse
+# The node image's unprivileged user (uid 1000).
+USER node
+EXPOSE 9470
+# No curl in slim images: node itself checks /health. The port follows PRODPULSE_LISTEN (default 9470).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "const p=(process.env.PRODPULSE_LISTEN||'').split(':').pop()||'9470';fetch('http://127.0.0.1:'+p+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
+ENTRYPOINT ["node", "src/main.ts"]
+CMD ["serve"]
