@@ -134,12 +134,13 @@ test('keep_firing_for: firing continues until the condition has been false for t
   assert.equal(engine.firing()[0]?.keepFiringSince, undefined);
   clock.advance(60_000);
   assert.deepEqual(engine.evaluate([cpu(0.5)]), []);
+  assert.equal(engine.firing()[0]?.value, 0.95, 'kept firing: value frozen at the last holding evaluation');
   clock.advance(60_000);
   assert.deepEqual(engine.evaluate([]), [], 'absent counts as not holding; 1m < 2m');
   clock.advance(60_000);
   const res = engine.evaluate([]);
   assert.deepEqual(kinds(res), ['resolved']);
-  assert.equal(res[0]!.value, 0.5, 'last known value');
+  assert.equal(res[0]!.value, 0.95, 'series gone: the value of the last evaluation that held');
 });
 
 test('one alert per label set; only matching series', () => {

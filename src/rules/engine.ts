@@ -10,8 +10,10 @@
  * - a firing alert whose condition stops holding or whose series disappears keeps firing until that has been so
  *   continuously for `keep_firing_for` (0: it resolves at that evaluation).
  * - events: 'firing' on the transition to firing (startsAt = firing time), 'resolved' on resolution
- *   (endsAt = clock.now()). Labels: series labels + rule labels + {alertname, severity}. Annotations are
- *   re-rendered at every evaluation with the latest value.
+ *   (endsAt = clock.now()). Labels: series labels + rule labels + {alertname, severity}. Value and annotations
+ *   are updated at every evaluation where the condition holds; while a firing alert is only kept firing
+ *   (keep_firing_for) they stay as they were when it last held, like Prometheus. A 'resolved' event carries the
+ *   latest observed value (the last known one if the series disappeared).
  *
  * Hot reload (`replaceRules`): a rule keeps the states of its alerts when its *condition and identity* are
  * unchanged: alert, metric, match, op, threshold, clear, for, keep_firing_for, severity and labels compare equal
@@ -211,10 +213,10 @@ export class RuleEngine {
           inst = { fingerprint: fp, state: 'pending', labels, seriesLabels: reading.labels, annotations: {}, value: reading.value, activeSince: now };
           instances.set(fp, inst);
         }
-        inst.value = reading.value;
-        inst.seriesLabels = reading.labels;
-        inst.annotations = render(rule, inst);
         if (holds) {
+          inst.value = reading.value;
+          inst.seriesLabels = reading.labels;
+          inst.annotations = render(rule, inst);
           delete inst.keepFiringSince;
           if (inst.state === 'pending' && now - inst.activeSince >= rule.for) {
             inst.state = 'firing';
@@ -224,7 +226,7 @@ export class RuleEngine {
         } else if (inst.state === 'pending') {
           instances.delete(fp);
         } else {
-          this.#notHolding(c, inst, now, events);
+          this.#notHolding(c, inst, now, events, reading);
         }
       }
       for (const inst of [...instances.values()]) {
@@ -236,10 +238,15 @@ export class RuleEngine {
     return events;
   }
 
-  #notHolding(c: CompiledRule, inst: Instance, now: number, events: AlertEvent[]): void {
+  /** Firing but not holding: keep firing (value and annotations frozen, as Prometheus does) or resolve. */
+  #notHolding(c: CompiledRule, inst: Instance, now: number, events: AlertEvent[], reading?: Reading): void {
     inst.keepFiringSince ??= now;
     if (now - inst.keepFiringSince >= c.rule.keep_firing_for) {
       c.instances.delete(inst.fingerprint);
+      if (reading) {
+        inst.value = reading.value;
+        inst.annotations = render(c.rule, inst);
+      }
       events.push(this.#event('resolved', c, inst, now));
     }
   }
