@@ -10,7 +10,7 @@ export type EmailConfig = Extract<ChannelConfig, { type: 'email' }>;
 
 /** The part of a nodemailer transporter we use; injectable so a test can wrap the real one. */
 export interface MailTransport {
-  sendMail(mail: { from: string; to: string[]; subject: string; text: string; html: string; headers?: Record<string, string> }): Promise<{ rejected?: unknown[] }>;
+  sendMail(mail: { from: string; to: string[]; subject: string; text: string; html: string; headers?: Record<string, string>; signal?: AbortSignal }): Promise<{ rejected?: unknown[] }>;
 }
 export type CreateTransport = (url: string) => MailTransport;
 
@@ -60,20 +60,11 @@ export function smtpError(what: string, err: unknown, secrets: readonly string[]
   const reason =
     code === 'EAUTH' ? 'auth_failed'
     : rc !== undefined ? `smtp_${rc}`
-    : code === 'ETIMEDOUT' || code === 'EABORTED' ? 'timeout'
+    : code === 'ETIMEDOUT' || code === 'EABORT' ? 'timeout'
     : code === 'ESOCKET' || code === 'ECONNECTION' || code === 'EDNS' ? 'network'
     : (code?.toLowerCase() ?? 'unknown');
   const detail = [code, e?.message ?? String(err)].filter(Boolean).join(' ');
   return new NotifyError(redactText(`${what}: ${detail}`, secrets), { recoverable, reason });
-}
-
-function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(Object.assign(new Error('send aborted'), { code: 'EABORTED' }));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(Object.assign(new Error('send timed out or aborted'), { code: 'EABORTED' }));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 export function createEmailChannel(name: string, cfg: EmailConfig, deps: EmailDeps): Channel {
@@ -100,7 +91,8 @@ export function createEmailChannel(name: string, cfg: EmailConfig, deps: EmailDe
       };
       let info: { rejected?: unknown[] };
       try {
-        info = await abortable(transport.sendMail(mail), signal);
+        // nodemailer ≥ 9 honours `signal`: aborting closes the SMTP connection of this message
+        info = await transport.sendMail({ ...mail, signal });
       } catch (err) {
         throw smtpError(what, err, deps.secrets);
       }

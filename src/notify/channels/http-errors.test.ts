@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { httpStatusError, isRecoverableStatus, networkError, parseRetryAfter, safeHost, splitCredentials, urlSecrets } from './http-errors.ts';
+
+const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
+const headers = (h: Record<string, string>) => new Headers(h);
+
+test('parseRetryAfter reads delta-seconds and HTTP-dates', () => {
+  assert.equal(parseRetryAfter('7', NOW), 7000);
+  assert.equal(parseRetryAfter(' 1.5 ', NOW), 1500);
+  assert.equal(parseRetryAfter(new Date(NOW + 30_000).toUTCString(), NOW), 30_000);
+  assert.equal(parseRetryAfter(new Date(NOW - 30_000).toUTCString(), NOW), 0);
+  assert.equal(parseRetryAfter('soon', NOW), undefined);
+  assert.equal(parseRetryAfter(null, NOW), undefined);
+});
+
+test('status classification: 5xx, 429, 408 recoverable; other 4xx not', () => {
+  for (const s of [500, 502, 503, 504, 429, 408]) assert.equal(isRecoverableStatus(s), true, String(s));
+  for (const s of [400, 401, 403, 404, 410, 422]) assert.equal(isRecoverableStatus(s), false, String(s));
+});
+
+test('httpStatusError: retryAfterMs from 429/503, body excerpt redacted', () => {
+  const secret = '/hooks/SuperSecretPath';
+  const e429 = httpStatusError('webhook x', { status: 429, headers: headers({ 'retry-after': '3' }) }, '', [secret], NOW);
+  assert.equal(e429.recoverable, true);
+  assert.equal(e429.reason, 'rate_limited');
+  assert.equal(e429.retryAfterMs, 3000);
+  const e400 = httpStatusError('webhook x', { status: 400, statusText: 'Bad Request', headers: headers({}) }, `no such hook ${secret}`, [secret], NOW);
+  assert.equal(e400.recoverable, false);
+  assert.equal(e400.reason, 'http_400');
+  assert.equal(e400.message, 'webhook x: HTTP 400 Bad Request: no such hook [REDACTED]');
+});
+
+test('networkError: recoverable, timeout vs network, no URL secrets', () => {
+  const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }) });
+  const e = networkError('webhook x', refused, []);
+  assert.equal(e.recoverable, true);
+  assert.equal(e.reason, 'network');
+  assert.match(e.message, /ECONNREFUSED/);
+  const t = networkError('webhook x', new DOMException('The operation was aborted due to timeout', 'TimeoutError'), []);
+  assert.equal(t.reason, 'timeout');
+  const leaky = networkError('webhook x', new Error('failed for https://u:pw@h/hooks/SuperSecretPath'), ['/hooks/SuperSecretPath']);
+  assert.doesNotMatch(leaky.message, /SuperSecretPath|pw@/);
+});
+
+test('splitCredentials moves userinfo into a Basic header; safeHost shows host only', () => {
+  const { url, authorization } = splitCredentials('http://us%40er:p%3Ass@127.0.0.1:9093/base?x=1');
+  assert.equal(url, 'http://127.0.0.1:9093/base?x=1');
+  assert.equal(authorization, `Basic ${Buffer.from('us@er:p:ss').toString('base64')}`);
+  assert.deepEqual(splitCredentials('http://h/'), { url: 'http://h/', authorization: undefined });
+  assert.equal(safeHost('https://u:p@hooks.example.com:8443/T1/B2?sig=abc'), 'hooks.example.com:8443');
+  assert.equal(safeHost('not a url'), 'invalid-url');
+});
+
+test('urlSecrets: passwords always; path segments and query only when the path is secret', () => {
+  const s = urlSecrets('https://user:pa%24sword@hooks.example.com/services/T000/B000/XXXXyyyyZZZZ?token=qqqq1234', true);
+  for (const want of ['pa%24sword', 'pa$sword', '/services/T000/B000/XXXXyyyyZZZZ', 'XXXXyyyyZZZZ', 'services', 'qqqq1234']) assert.ok(s.includes(want), want);
+  const am = urlSecrets('http://user:pass1234@am:9093/', false);
+  assert.ok(am.includes('pass1234'));
+  assert.ok(!am.some((x) => x === '/' || x === 'am:9093'));
+});
