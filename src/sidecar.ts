@@ -4,7 +4,13 @@ import { collectorOptionsFromConfig, createCollectors } from './collectors/index
 import { hostInfoReading, readStaticFacts, type StaticFacts } from './collectors/static-facts.ts';
 import { loadConfigFile } from './config/load.ts';
 import type { Config } from './config/schema.ts';
-import { basicAuthGuard } from './http/auth.ts';
+import { createAlerting, type Alerting } from './alerting.ts';
+import { basicAuthGuard, bearerGuard } from './http/auth.ts';
+import { alertsRoutes } from './http/routes/alerts.ts';
+import { silenceRoutes } from './http/routes/silences.ts';
+import type { ChannelDeps } from './notify/channels/index.ts';
+import type { RetryOptions } from './notify/pipeline.ts';
+import { openDatabase } from './store/db.ts';
 import { createHttpApp } from './http/app.ts';
 import { listen, type Listening } from './http/server.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
@@ -28,6 +34,10 @@ export interface SidecarDeps {
   configPath?: string;
   /** environment for ${VAR} interpolation on reload; default process.env */
   env?: Record<string, string | undefined>;
+  /** outside edges of the channels (fetch, SMTP transport) */
+  channelDeps?: ChannelDeps;
+  /** delivery retry timing (tests shorten it) */
+  retry?: Partial<RetryOptions>;
 }
 
 export interface Sidecar {
@@ -41,6 +51,7 @@ export interface Sidecar {
   readonly app: Hono;
   readonly metrics: MetricsRegistry;
   readonly store: SnapshotStore;
+  readonly alerting: Alerting;
 }
 
 /** Wiring only: builds the parts from config and deps and connects them in one direction. */
@@ -58,10 +69,18 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
   const store = new SnapshotStore(config.sampling.history);
   const collectors = deps.collectors ?? createCollectors(collectorOptionsFromConfig(config.sampling));
 
+  const db = openDatabase(config.storage.path);
+  const alerting = createAlerting(config, { db, clock, logger, metrics, ...(deps.channelDeps ? { channelDeps: deps.channelDeps } : {}), ...(deps.retry ? { retry: deps.retry } : {}) });
+
   const onSnapshot = async (s: Snapshot): Promise<void> => {
     s.readings.push(info);
     store.publish(s);
     metrics.applySnapshot(s);
+    try {
+      alerting.evaluate(s.readings);
+    } catch (err) {
+      logger.error({ err: { message: (err as Error).message } }, 'rule evaluation failed');
+    }
     await exposition.refresh();
   };
 
@@ -84,6 +103,10 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     version: VERSION,
     intervalMs: () => config.sampling.interval,
     guards,
+    extraRoutes: [
+      (a) => alertsRoutes(a, alerting),
+      (a) => silenceRoutes(a, alerting.notifier.silences, bearerGuard(() => config.server.token)),
+    ],
   });
 
   let listening: Listening | undefined;
@@ -91,8 +114,10 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     app,
     metrics,
     store,
+    alerting,
     async start(at) {
       listening = await listen(app, { ...at, ...(config.server.tls ? { tls: config.server.tls } : {}) });
+      alerting.start();
       scheduler.start();
       logger.info({ address: listening.url, intervalMs: config.sampling.interval, collectors: collectors.map((c) => c.name) }, 'prodpulse serving');
       return listening;
@@ -110,11 +135,14 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       metrics.configLastReloadSuccess.set(1);
       const restartNeeded = JSON.stringify(loaded.config.sampling) !== JSON.stringify(config.sampling) || JSON.stringify(loaded.config.server) !== JSON.stringify(config.server);
       config = loaded.config;
+      alerting.applyConfig(config);
       logger.info({ reason, restartNeeded }, restartNeeded ? 'config reloaded; sampling and server changes take effect after a restart' : 'config reloaded');
       return { ok: true, errors: [] };
     },
     async stop(graceMs = 4000) {
       await Promise.all([scheduler.stop(), listening?.close(graceMs)]);
+      await alerting.stop();
+      db.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { loadConfigFile } from '../config/load.ts';
+import { watchConfigFile } from '../config/watch.ts';
 import { parseListen } from '../http/server.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createSidecar } from '../sidecar.ts';
@@ -23,7 +24,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     io.stderr((err as Error).message);
     return 2;
   }
-  const sidecar = await createSidecar(loaded.config, { logger, configPath });
+  const sidecar = await createSidecar(loaded.config, { logger, configPath, env: io.env });
   try {
     await sidecar.start(at);
   } catch (err) {
@@ -32,12 +33,14 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     return 1;
   }
 
+  const watcher = watchConfigFile(configPath, () => void sidecar.reload('file changed'));
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'stopping');
+      watcher.close();
       const hard = setTimeout(() => {
         logger.warn('graceful stop took longer than 5s; exiting');
         resolve(1);

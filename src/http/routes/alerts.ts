@@ -1,0 +1,47 @@
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { Alerting } from '../../alerting.ts';
+import { jsonError } from '../errors.ts';
+
+const pageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+/** GET /alerts: active alerts and a page of history, each with its notification record per channel. */
+export function alertsRoutes(app: Hono, alerting: Alerting): void {
+  app.get('/alerts', (c) => {
+    const q = pageQuery.safeParse(c.req.query());
+    if (!q.success) return jsonError(c, 400, 'invalid query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    const records = (fp: string) =>
+      alerting.notifier.records(fp).map((r) => ({ ...r, notifiedAt: iso(r.notifiedAt), deliveredAt: iso(r.deliveredAt) }));
+    const active = alerting.active().map((a) => ({
+      fingerprint: a.fingerprint,
+      alert: a.alert,
+      state: a.state,
+      severity: a.severity,
+      labels: a.labels,
+      annotations: a.annotations,
+      value: a.value,
+      threshold: a.threshold,
+      activeSince: iso(a.activeSince),
+      firingSince: iso(a.firingSince),
+      silencedBy: alerting.notifier.silences.mutedBy(a.labels)?.id ?? null,
+      notifications: records(a.fingerprint),
+    }));
+    const page = alerting.notifier.history(q.data.limit, q.data.offset);
+    return c.json({
+      active,
+      history: {
+        total: page.total,
+        limit: page.limit,
+        offset: page.offset,
+        items: page.items.map((h) => ({ ...h, startsAt: iso(h.startsAt), endsAt: iso(h.endsAt), notifications: records(h.fingerprint) })),
+      },
+      channels: alerting.channels(),
+      queueDepth: alerting.notifier.queueDepth(),
+    });
+  });
+}
