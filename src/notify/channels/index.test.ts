@@ -44,3 +44,8 @@ test('postableAlerts: firing endsAt = now + 4 × resend interval, resolved endsA
   assert.match(f!.generatorURL ?? '', /^http:\/\/pp:1\/\?alert=X&fingerprint=/);
   assert.equal(postableAlerts([e], NOW, 60_000, undefined)[0]!.generatorURL, undefined);
 });
+
+test('an unusable config fails createChannel without echoing the URL', () => {
+  const cfg = { type: 'webhook', url: 'http://[bad/hooks/PathSecret99', headers: {} } as ChannelConfig;
+  assert.throws(() => createChannel('h', cfg), (err: Error) => !String(err).includes('PathSecret99') && /channel h \(webhook\)/.test(err.message));
+});

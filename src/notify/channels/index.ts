@@ -7,6 +7,7 @@ import { createEmailChannel, type CreateTransport } from './email.ts';
 import { createWebhookChannel } from './webhook.ts';
 import { createAlertmanagerChannel } from './alertmanager.ts';
 import { safeHost, urlSecrets } from './http-errors.ts';
+import { redactText } from '../../lib/redact.ts';
 
 export interface ChannelDeps {
   /** HTTP client for slack, webhook and alertmanager; default globalThis.fetch */
@@ -61,7 +62,16 @@ export function describeChannel(cfg: ChannelConfig): ChannelDescription {
   }
 }
 
+/** Builds the channel for a config entry; a config that cannot be used throws an Error whose text has no secret. */
 export function createChannel(name: string, cfg: ChannelConfig, deps: ChannelDeps = {}): Channel {
+  try {
+    return build(name, cfg, deps);
+  } catch (err) {
+    throw new Error(redactText(`channel ${name} (${cfg.type}): ${(err as Error)?.message ?? String(err)}`, channelSecrets(cfg)));
+  }
+}
+
+function build(name: string, cfg: ChannelConfig, deps: ChannelDeps): Channel {
   const secrets = channelSecrets(cfg);
   const fetchFn = deps.fetch ?? globalThis.fetch;
   const now = deps.clock ? () => deps.clock!.now() : () => Date.now();
