@@ -50,10 +50,16 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
     secrets = [];
     for (const [name, cfg] of Object.entries(config.channels)) {
       secrets.push(...channelSecrets(cfg));
-      const reason = channelInactiveReason(cfg);
+      let reason = channelInactiveReason(cfg);
+      if (reason === undefined) {
+        try {
+          channels.set(name, createChannel(name, cfg, { logger, ...(config.server.external_url ? { externalUrl: config.server.external_url } : {}), ...deps.channelDeps }));
+        } catch (err) {
+          // the message is already redacted by createChannel
+          reason = `unusable configuration: ${(err as Error).message}`;
+        }
+      }
       statuses.push({ name, ...describeChannel(cfg), active: reason === undefined, ...(reason ? { inactiveReason: reason } : {}) });
-      if (reason) continue;
-      channels.set(name, createChannel(name, cfg, { logger, ...(config.server.external_url ? { externalUrl: config.server.external_url } : {}), ...deps.channelDeps }));
     }
     const inactive = statuses.filter((s) => !s.active).map((s) => `${s.name} (${s.inactiveReason})`);
     if (inactive.length) logger.warn({ inactive }, 'some channels are inactive; alerts routed to them are not sent');
