@@ -12,16 +12,18 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 # ---- runtime ----------------------------------------------------------------------------------------------
 FROM node:24-slim
 WORKDIR /app
+# PRODPULSE_DATA is what the shipped alerts.yaml puts its SQLite file under (storage.path).
 ENV NODE_ENV=production \
-    PRODPULSE_CONFIG=/etc/prodpulse/alerts.yaml
+    PRODPULSE_CONFIG=/etc/prodpulse/alerts.yaml \
+    PRODPULSE_DATA=/var/lib/prodpulse
 # Code and dependencies stay owned by root (read-only for the service user).
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY src ./src
 # Default config; mount your own at /etc/prodpulse/alerts.yaml to replace it.
 COPY alerts.yaml /etc/prodpulse/alerts.yaml
-# State (SQLite outbox, silences) lives in /var/lib/prodpulse; set storage.path: /var/lib/prodpulse/prodpulse.db.
-# ./data is linked there too, so the default storage.path (./data/prodpulse.db) also lands in the volume.
+# State (SQLite: alert state, outbox, silences) lives in /var/lib/prodpulse. ./data is linked there too, so a
+# config that keeps the schema's default storage.path (./data/prodpulse.db) also lands in the volume.
 RUN mkdir -p /var/lib/prodpulse && chown node:node /var/lib/prodpulse && ln -s /var/lib/prodpulse /app/data
 VOLUME /var/lib/prodpulse
 # The node image's unprivileged user (uid 1000).

@@ -207,8 +207,13 @@ test('CI runs the same install, start and health commands the image runs', { tim
 
   const port = await freePort();
   const listen = `127.0.0.1:${port}`;
-  // The image's environment, with the config path mapped into the temp dir.
-  const env = { PATH: process.env.PATH, HOME: dir, NODE_ENV: 'production', PRODPULSE_CONFIG: path.join(dir, 'alerts.yaml'), PRODPULSE_LISTEN: listen };
+  // The image's ENV, with its paths mapped into the temp dir (config file, data volume).
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, PRODPULSE_LISTEN: listen };
+  for (const e of inFinal('ENV'))
+    for (const m of e.args.matchAll(/(\w+)=("[^"]*"|\S+)/g))
+      env[m[1]!] = m[2]!.replace(/^"|"$/g, '').replace('/etc/prodpulse/alerts.yaml', path.join(dir, 'alerts.yaml')).replace('/var/lib/prodpulse', path.join(dir, 'data'));
+  assert.equal(env.NODE_ENV, 'production');
+  await mkdir(path.join(dir, 'data'));
   const hc = healthcheckCommand();
   const healthcheck = () => run(process.execPath, hc.slice(1), { cwd: dir, env, timeoutMs: 10_000 });
 
