@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # prodpulse: Prometheus exporter and alerting sidecar.
 # Node 24 runs the TypeScript sources directly (type stripping), so there is no build stage: the deps stage
 # installs production dependencies only and the final stage copies them next to src/.
