@@ -1,6 +1,7 @@
 import { channelInactiveReason, type Config } from './config/schema.ts';
 import type { Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
+import { VERSION } from './lib/version.ts';
 import type { MetricsRegistry } from './metrics/registry.ts';
 import { channelSecrets, createChannel, describeChannel, type ChannelDeps, type ChannelDescription } from './notify/channels/index.ts';
 import { createNotifier, notifierConfigFromConfig, type Notifier, type RetryOptions } from './notify/pipeline.ts';
@@ -27,7 +28,8 @@ export interface ChannelStatus extends ChannelDescription {
 
 /** Rules → events → notifier, with alert state persisted after every evaluation so a restart neither re-fires nor forgets. */
 export interface Alerting {
-  evaluate(readings: readonly Reading[]): void;
+  /** `unavailable`: metrics whose collector failed this cycle; their rules keep their state instead of resolving */
+  evaluate(readings: readonly Reading[], unavailable?: ReadonlySet<string>): void;
   /** swaps in the rules, channels and notification settings of a new valid config */
   applyConfig(config: Config): void;
   active(): ActiveAlert[];
@@ -49,11 +51,15 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
     statuses = [];
     secrets = [];
     for (const [name, cfg] of Object.entries(config.channels)) {
-      secrets.push(...channelSecrets(cfg));
       let reason = channelInactiveReason(cfg);
+      try {
+        secrets.push(...channelSecrets(cfg));
+      } catch {
+        reason ??= 'unusable configuration';
+      }
       if (reason === undefined) {
         try {
-          channels.set(name, createChannel(name, cfg, { logger, ...(config.server.external_url ? { externalUrl: config.server.external_url } : {}), ...deps.channelDeps }));
+          channels.set(name, createChannel(name, cfg, { logger, version: VERSION, ...(config.server.external_url ? { externalUrl: config.server.external_url } : {}), ...deps.channelDeps }));
         } catch (err) {
           // the message is already redacted by createChannel
           reason = `unusable configuration: ${(err as Error).message}`;
@@ -106,17 +112,25 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
   let pendingEvents = droppedOnRestore;
   return {
     notifier,
-    evaluate(readings) {
-      const events = [...pendingEvents, ...engine.evaluate(readings)];
+    evaluate(readings, unavailable) {
+      const events = [...pendingEvents, ...engine.evaluate(readings, unavailable)];
       pendingEvents = [];
-      persistAndPublish();
-      notifier.process(events, engine.firing());
+      try {
+        persistAndPublish();
+        notifier.process(events, engine.firing());
+      } catch (err) {
+        // keep the events (resolutions above all) for the next evaluation rather than lose them
+        pendingEvents = events;
+        throw err;
+      }
       metrics.queueDepth.set(notifier.queueDepth());
     },
     applyConfig(config) {
+      // rules first: if they cannot be compiled nothing else has changed
+      const resolved = engine.replaceRules(config.rules);
       buildChannels(config);
       notifier.setConfig(notifierConfigFromConfig(config));
-      pendingEvents.push(...engine.replaceRules(config.rules));
+      pendingEvents.push(...resolved);
     },
     active: () => engine.active(),
     channels: () => statuses,

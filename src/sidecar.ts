@@ -77,7 +77,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     store.publish(s);
     metrics.applySnapshot(s);
     try {
-      alerting.evaluate(s.readings);
+      alerting.evaluate(s.readings, s.unavailable);
     } catch (err) {
       logger.error({ err: { message: (err as Error).message } }, 'rule evaluation failed');
     }
@@ -131,11 +131,19 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
         logger.error({ reason, config: deps.configPath, errors: loaded.errors }, 'config reload rejected; the running config stays');
         return { ok: false, errors: loaded.errors };
       }
+      try {
+        alerting.applyConfig(loaded.config);
+      } catch (err) {
+        metrics.configReloads.inc({ result: 'failure' });
+        metrics.configLastReloadSuccess.set(0);
+        const message = (err as Error).message;
+        logger.error({ reason, config: deps.configPath, error: message }, 'config reload rejected; the running config stays');
+        return { ok: false, errors: [message] };
+      }
       metrics.configReloads.inc({ result: 'success' });
       metrics.configLastReloadSuccess.set(1);
-      const restartNeeded = JSON.stringify(loaded.config.sampling) !== JSON.stringify(config.sampling) || JSON.stringify(loaded.config.server) !== JSON.stringify(config.server);
+      const restartNeeded = (['sampling', 'server', 'storage'] as const).some((k) => stableJson(loaded.config[k]) !== stableJson(config[k]));
       config = loaded.config;
-      alerting.applyConfig(config);
       logger.info({ reason, restartNeeded }, restartNeeded ? 'config reloaded; sampling and server changes take effect after a restart' : 'config reloaded');
       return { ok: true, errors: [] };
     },
@@ -145,4 +153,9 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       db.close();
     },
   };
+}
+
+/** JSON in which regular expressions keep their source, so a changed pattern counts as a change. */
+function stableJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x instanceof RegExp ? `/${x.source}/${x.flags}` : x));
 }

@@ -33,7 +33,9 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     return 1;
   }
 
-  const watcher = watchConfigFile(configPath, () => void sidecar.reload('file changed'));
+  const reload = (why: string) =>
+    sidecar.reload(why).catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'config reload failed'));
+  const watcher = watchConfigFile(configPath, () => void reload('file changed'));
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -61,6 +63,6 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
-    process.on('SIGHUP', () => void sidecar.reload('SIGHUP'));
+    process.on('SIGHUP', () => void reload('SIGHUP'));
   });
 }

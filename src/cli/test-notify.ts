@@ -16,7 +16,7 @@ import type { Io } from './check.ts';
  * Uses a throwaway in-memory database, so the running sidecar's state is not touched. Exit 0 when all delivered.
  */
 export async function testNotifyCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { config: { type: 'string', short: 'c' }, timeout: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(args, { config: { type: 'string', short: 'c' } });
   const path = resolveConfigPath(values.config as string | undefined, io.env);
   const loaded = await loadConfigFile(path, { env: io.env });
   if (!loaded.ok) {

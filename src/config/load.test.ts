@@ -97,3 +97,17 @@ test('the shipped alerts.yaml is valid with no channel variables set, and check 
   assert.equal(res.status, 1);
   assert.match(res.stderr, new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2:3: sampling\\.intervall: unknown key "intervall"$`, 'm'));
 });
+
+test('a bad regex in a rule match or a maintenance window is a config error with its line', () => {
+  const errs = errorsOf('rules:\n  - alert: A\n    metric: host_filesystem_used_ratio\n    match: { mountpoint: "=~/data/(" }\n    op: ">"\n    threshold: 0.9\n');
+  assert.equal(errs.length, 1);
+  assert.match(errs[0]!, /^alerts\.yaml:4:\d+: rules\[0\]\.match\.mountpoint: invalid regular expression "\/data\/\("/);
+  const errs2 = errorsOf('maintenance:\n  - matchers: [ { name: alertname, value: "(", isRegex: true } ]\n    starts_at: 2026-01-01T00:00:00Z\n    ends_at: 2025-01-01T00:00:00Z\n');
+  assert.ok(errs2.some((e) => /^alerts\.yaml:2:\d+: maintenance\[0\]\.matchers\[0\]\.value: invalid regular expression/.test(e)), errs2.join('\n'));
+  assert.ok(errs2.some((e) => /^alerts\.yaml:4:\d+: maintenance\[0\]\.ends_at: ends_at must be after starts_at/.test(e)), errs2.join('\n'));
+});
+
+test('a "%" in a channel password is accepted and does not break secret handling', () => {
+  const r = parseConfigText('channels:\n  mail: { type: email, url: "smtp://a:pa%ss@127.0.0.1:25", from: a@b, to: [c@d] }\n', 'alerts.yaml', { env: {} });
+  assert.ok(r.ok);
+});

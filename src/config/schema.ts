@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { validateMatchers } from '../rules/matchers.ts';
 import { durationMs } from './duration.ts';
 
 /** A regular expression given as a string; compiled here so a bad pattern is a config error with a line. */
@@ -146,6 +147,12 @@ export const ruleSchema = z
     description: z.string().optional(),
     channels: z.array(z.string()).optional(),
   })
+  .superRefine((r, ctx) => {
+    for (const e of validateMatchers(r.match)) {
+      const [, label] = /^match\.([^:]+):/.exec(e) ?? [];
+      ctx.addIssue({ code: 'custom', path: label ? ['match', label] : ['match'], message: e.replace(/^match\.[^:]+: /, '') });
+    }
+  })
   .transform((r, ctx) => {
     const pct = (v: number | string, field: 'threshold' | 'clear'): number => {
       if (typeof v === 'number') return v;
@@ -178,12 +185,24 @@ export const matcherSchema = z.strictObject({
   isRegex: z.boolean().default(false),
   isEqual: z.boolean().default(true),
 });
-const maintenanceSchema = z.strictObject({
-  comment: z.string().default(''),
-  matchers: z.array(matcherSchema).min(1),
-  starts_at: z.coerce.date(),
-  ends_at: z.coerce.date(),
-});
+const maintenanceSchema = z
+  .strictObject({
+    comment: z.string().default(''),
+    matchers: z.array(matcherSchema).min(1),
+    starts_at: z.coerce.date(),
+    ends_at: z.coerce.date(),
+  })
+  .superRefine((w, ctx) => {
+    w.matchers.forEach((m, i) => {
+      if (!m.isRegex) return;
+      try {
+        new RegExp(`^(?:${m.value})$`);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['matchers', i, 'value'], message: `invalid regular expression: ${(err as Error).message}` });
+      }
+    });
+    if (!(w.ends_at.getTime() > w.starts_at.getTime())) ctx.addIssue({ code: 'custom', path: ['ends_at'], message: 'ends_at must be after starts_at' });
+  });
 
 // ---- services and heartbeats (used by probes and heartbeat tracking) ---------------------------------------
 const serviceSchema = z

@@ -9,6 +9,7 @@ import { jsonError } from './errors.ts';
  * as exporter-toolkit does; a scrape every few seconds then costs one hash lookup, not one bcrypt run.
  */
 export function basicAuthGuard(users: Record<string, string>): MiddlewareHandler {
+  const DUMMY_HASH = bcrypt.hashSync('prodpulse-no-such-user', 10);
   const verified = new Set<string>();
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
@@ -17,14 +18,15 @@ export function basicAuthGuard(users: Record<string, string>): MiddlewareHandler
     const sep = decoded.indexOf(':');
     const user = sep >= 0 ? decoded.slice(0, sep) : '';
     const pass = sep >= 0 ? decoded.slice(sep + 1) : '';
-    const hash = Object.hasOwn(users, user) ? users[user]! : undefined;
-    if (hash !== undefined) {
-      const key = createHash('sha256').update(`${user}\0${pass}\0${hash}`).digest('hex');
-      if (verified.has(key) || (await bcrypt.compare(pass, hash))) {
-        if (verified.size > 1000) verified.clear();
-        verified.add(key);
-        return next();
-      }
+    const known = Object.hasOwn(users, user);
+    // an unknown user costs the same bcrypt run as a wrong password, so timing does not reveal which users exist
+    const hash = known ? users[user]! : DUMMY_HASH;
+    const key = createHash('sha256').update(`${user}\0${pass}\0${hash}`).digest('hex');
+    const matches = verified.has(key) || (await bcrypt.compare(pass, hash));
+    if (known && matches) {
+      if (verified.size > 1000) verified.clear();
+      verified.add(key);
+      return next();
     }
     c.header('WWW-Authenticate', 'Basic realm="prodpulse", charset="UTF-8"');
     return jsonError(c, 401, 'authentication required: HTTP basic auth with a user from server.basic_auth_users');

@@ -31,7 +31,8 @@ export class ExpositionCache {
 
   /** Renders both formats; calls are serialised because prom-client renders through shared metric objects. */
   refresh(): Promise<void> {
-    this.#rendering = this.#rendering.then(() => this.#render());
+    // a failed render must not poison the chain: the next cycle renders afresh
+    this.#rendering = this.#rendering.catch(() => {}).then(() => this.#render());
     return this.#rendering;
   }
 

@@ -193,7 +193,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
           maxRetryTime: retry.maxRetryTime,
           signal: stopper.signal,
           onFailedAttempt: async ({ error, retriesLeft, retryDelay, attemptNumber }) => {
-            deps.metrics?.onOutcome(ch, 'retry', performance.now() - attemptStart);
+            // the last attempt of a round is not a retry: the round's outcome is counted once it settles
+            if (retriesLeft > 0) deps.metrics?.onOutcome(ch, 'retry', performance.now() - attemptStart);
             const ne = toNotifyError(error);
             logger.warn(
               { channel: ch, outboxId: row.id, attempt: attemptNumber, retriesLeft, reason: ne.reason, err: clean(ne.message) },

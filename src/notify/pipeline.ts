@@ -9,6 +9,7 @@ import type { AlertEvent, Channel } from './types.ts';
 import { createOutbox } from './outbox.ts';
 import { createDelivery, type NotifierMetrics, type RetryOptions } from './delivery.ts';
 import { createSilenceService, type MaintenanceWindow, type SilenceService } from './silences.ts';
+import { createSilenceRepo } from '../store/silence-repo.ts';
 import { route, type Routed } from './stages/route.ts';
 import { silenceStage } from './stages/silence.ts';
 import { dedupDecide } from './stages/dedup.ts';
@@ -49,7 +50,7 @@ export interface NotifierDeps {
   retry?: Partial<RetryOptions> | undefined;
   /** strings scrubbed from stored errors (channel tokens, passwords) in addition to redactText's patterns */
   secrets?: (() => Iterable<string>) | undefined;
-  /** delivered/failed outbox rows older than this are pruned on start; default 7 days */
+  /** delivered/failed outbox rows and silences ended longer ago than this are pruned (history after 4×); default 7 days */
   retentionMs?: number | undefined;
 }
 
@@ -92,7 +93,12 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     onSettled: reportDepth,
   });
 
-  const channelsFor = (alert: string, own?: readonly string[]) => own ?? config.ruleChannels[alert] ?? config.defaults.channels;
+  // only channels that exist (inactive ones, with an empty credential, are reported by the caller, not queued)
+  const channelsFor = (alert: string, own?: readonly string[]) =>
+    (own ?? config.ruleChannels[alert] ?? config.defaults.channels).filter((ch) => deps.channels.has(ch));
+  /** a resolution also goes wherever the firing went, even if a reload has since routed the rule elsewhere */
+  const channelsForEvent = (e: AlertEvent) =>
+    e.kind === 'resolved' ? [...new Set([...channelsFor(e.alert), ...notifications.firingSentChannels(e.fingerprint).filter((ch) => deps.channels.has(ch))])] : channelsFor(e.alert);
   /** Alertmanager resolves promptly only when told, so it always gets resolved events */
   const sendResolvedOn = (ch: string) => config.defaults.sendResolved || deps.channels.get(ch)?.type === 'alertmanager';
   const intervalOn = (ch: string) => {
@@ -102,8 +108,20 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     return repeat;
   };
 
+  /** Keeps the database bounded: finished outbox rows, closed history episodes and long-ended silences age out. */
+  let lastPrune = -Infinity;
+  const silenceRepo = createSilenceRepo(db);
+  function prune(): void {
+    const now = clock.now();
+    lastPrune = now;
+    const retention = deps.retentionMs ?? 7 * 86_400_000;
+    const counts = { outbox: outbox.prune(now - retention), history: history.prune(now - 4 * retention), silences: silenceRepo.prune(now - retention) };
+    if (counts.outbox + counts.history + counts.silences > 0) logger.info({ pruned: counts }, 'pruned old rows');
+  }
+
   function process(events: AlertEvent[], firing: readonly ActiveAlertLike[]): void {
     const now = clock.now();
+    if (now - lastPrune >= 3_600_000) prune();
     const mutedBy = silences.matcherAt(now);
     // decisions made earlier in this batch win over what is stored
     const overlay = new Map<string, NotificationState>();
@@ -134,7 +152,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
       // route → silence
       const { kept, silenced } = silenceStage(
-        route(events, (alert) => channelsFor(alert)),
+        route(events, channelsForEvent),
         mutedBy,
       );
       for (const { channel, event } of silenced) {
@@ -228,8 +246,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   return {
     process,
     start() {
-      const pruned = outbox.prune(clock.now() - (deps.retentionMs ?? 7 * 86_400_000));
-      if (pruned > 0) logger.info({ pruned }, 'pruned old outbox rows');
+      prune();
       outbox.dueNow(clock.now());
       const pending = outbox.depth();
       if (pending > 0) logger.info({ pending }, 'delivering notifications left pending by a previous run');

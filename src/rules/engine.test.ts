@@ -213,7 +213,9 @@ test('replaceRules with identical rules keeps pending timers; invalid rules thro
   const engine = new RuleEngine({ rules: [cpuRule({ for: '1m' })], clock });
   engine.evaluate([cpu(0.95)]);
   assert.deepEqual(engine.replaceRules([cpuRule({ for: 60 })]), [], '60 seconds equals 1m');
-  assert.throws(() => engine.replaceRules([cpuRule({ match: { instance: '=~(' } })]), /invalid match/);
+  // the schema rejects a bad regex; the engine still refuses one handed to it directly
+  assert.throws(() => cpuRule({ match: { instance: '=~(' } }), /invalid regular expression/);
+  assert.throws(() => engine.replaceRules([{ ...cpuRule(), match: { instance: '=~(' } }]), /invalid match/);
   assert.throws(() => engine.replaceRules([cpuRule(), cpuRule()]), /duplicate/);
   clock.advance(60_000);
   assert.deepEqual(kinds(engine.evaluate([cpu(0.95)])), ['firing']);

@@ -186,8 +186,12 @@ export class RuleEngine {
     return engine;
   }
 
-  /** Evaluates every rule against one snapshot's readings; returns the state changes worth notifying. */
-  evaluate(readings: readonly Reading[]): AlertEvent[] {
+  /**
+   * Evaluates every rule against one snapshot's readings; returns the state changes worth notifying.
+   * Rules on a metric in `unavailable` (its collector failed this cycle) are skipped: their alerts keep their state
+   * rather than resolving because a sample is missing.
+   */
+  evaluate(readings: readonly Reading[], unavailable?: ReadonlySet<string>): AlertEvent[] {
     const now = this.#clock.now();
     const byMetric = new Map<string, Reading[]>();
     for (const r of readings) {
@@ -198,6 +202,7 @@ export class RuleEngine {
     const events: AlertEvent[] = [];
     for (const c of this.#rules) {
       const { rule, instances } = c;
+      if (unavailable?.has(rule.metric)) continue;
       const seen = new Set<string>();
       for (const reading of byMetric.get(rule.metric) ?? []) {
         if (!c.matches(reading.labels)) continue;

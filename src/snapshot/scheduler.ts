@@ -22,6 +22,8 @@ export interface SchedulerOptions {
 export class Scheduler {
   readonly #opts: SchedulerOptions;
   readonly #inFlight = new Set<string>();
+  /** metric names each collector produced in its last successful cycle */
+  readonly #lastMetrics = new Map<string, Set<string>>();
   #timer: unknown;
   #running = false;
   #cycle: Promise<void> | undefined;
@@ -51,12 +53,16 @@ export class Scheduler {
     const results = await Promise.all(collectors.map((c) => this.#runCollector(c, timeoutMs)));
     const sections: Record<string, Section> = {};
     const readings: Reading[] = [];
+    const unavailable = new Set<string>();
     collectors.forEach((c, i) => {
       const r = results[i]!;
       sections[c.name] = r.section;
-      if (r.readings) for (const reading of r.readings) readings.push(reading);
+      if (r.readings) {
+        for (const reading of r.readings) readings.push(reading);
+        this.#lastMetrics.set(c.name, new Set(r.readings.map((x) => x.metric)));
+      } else for (const m of this.#lastMetrics.get(c.name) ?? []) unavailable.add(m);
     });
-    return { takenAt, durationMs: performance.now() - started, sections, readings };
+    return { takenAt, durationMs: performance.now() - started, sections, readings, unavailable };
   }
 
   #tick(): void {

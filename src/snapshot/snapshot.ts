@@ -18,4 +18,6 @@ export interface Snapshot {
   durationMs: number;
   sections: Record<string, Section>;
   readings: Reading[];
+  /** metrics a collector that failed this cycle produced when it last succeeded: missing now, not gone */
+  unavailable: Set<string>;
 }

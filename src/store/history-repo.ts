@@ -29,6 +29,8 @@ export interface HistoryRepo {
   /** newest first */
   page(limit: number, offset: number): HistoryPage;
   forFingerprint(fingerprint: string, limit?: number): HistoryEntry[];
+  /** deletes resolved episodes that ended before `before`; returns how many */
+  prune(before: number): number;
 }
 
 type Row = Record<string, unknown>;
@@ -52,6 +54,7 @@ const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 export function createHistoryRepo(db: Db): HistoryRepo {
   const s = {
+    prune: db.sql.prepare("DELETE FROM alert_history WHERE state = 'resolved' AND ends_at < ?"),
     open: db.sql.prepare("SELECT id FROM alert_history WHERE fingerprint = ? AND state = 'firing' ORDER BY id DESC LIMIT 1"),
     insert: db.sql.prepare(
       'INSERT INTO alert_history (fingerprint, alert, labels, annotations, severity, state, value, threshold, summary, starts_at, ends_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -80,6 +83,7 @@ export function createHistoryRepo(db: Db): HistoryRepo {
       now,
     );
   return {
+    prune: (before) => Number(s.prune.run(before).changes),
     record(e, now) {
       const open = s.open.get(e.fingerprint);
       const annotations = JSON.stringify(e.annotations ?? {});

@@ -35,6 +35,8 @@ export interface NotificationRepo {
   get(fingerprint: string, channel: string): NotificationState | undefined;
   upsert(state: NotificationState, now: number): void;
   records(fingerprint: string): NotificationRecord[];
+  /** channels that were told this alert is firing and have not been told it resolved */
+  firingSentChannels(fingerprint: string): string[];
 }
 
 type Row = Record<string, unknown>;
@@ -60,6 +62,7 @@ export function createNotificationRepo(db: Db): NotificationRepo {
          silenced = excluded.silenced, outbox_id = excluded.outbox_id, notified_at = excluded.notified_at, event = excluded.event,
          updated_at = excluded.updated_at`,
     ),
+    firingSent: db.sql.prepare('SELECT channel FROM notification_records WHERE fingerprint = ? AND firing_sent = 1 ORDER BY channel'),
     records: db.sql.prepare(
       `SELECT r.channel, r.kind, r.silenced, r.outbox_id, r.notified_at, o.status, o.attempts, o.last_error, o.delivered_at
        FROM notification_records r LEFT JOIN outbox o ON o.id = r.outbox_id WHERE r.fingerprint = ? ORDER BY r.channel`,
@@ -83,6 +86,7 @@ export function createNotificationRepo(db: Db): NotificationRepo {
         JSON.stringify(st.event),
         now,
       ),
+    firingSentChannels: (fp) => s.firingSent.all(fp).map((r) => String(r.channel)),
     records: (fp) =>
       s.records.all(fp).map((r) => ({
         channel: String(r.channel),

@@ -18,12 +18,21 @@ export function isRecoverableStatus(status: number): boolean {
   return status >= 500 || status === 429 || status === 408;
 }
 
+/** decodeURIComponent that returns its input when it is not valid percent-encoding (a "%" in a password). */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** A URL without userinfo plus the Basic authorization header the userinfo stood for (fetch refuses credentials in URLs). */
 export function splitCredentials(raw: string): { url: string; authorization: string | undefined } {
   const u = new URL(raw);
   if (!u.username && !u.password) return { url: u.toString(), authorization: undefined };
-  const user = decodeURIComponent(u.username);
-  const pass = decodeURIComponent(u.password);
+  const user = safeDecode(u.username);
+  const pass = safeDecode(u.password);
   u.username = '';
   u.password = '';
   return { url: u.toString(), authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
@@ -47,10 +56,10 @@ export function urlSecrets(raw: string, pathIsSecret: boolean): string[] {
   } catch {
     return out;
   }
-  if (u.password) out.push(u.password, decodeURIComponent(u.password));
+  if (u.password) out.push(u.password, safeDecode(u.password));
   if (pathIsSecret) {
-    if (u.pathname.length > 1) out.push(u.pathname, decodeURIComponent(u.pathname));
-    for (const seg of u.pathname.split('/')) if (seg.length >= 6) out.push(seg, decodeURIComponent(seg));
+    if (u.pathname.length > 1) out.push(u.pathname, safeDecode(u.pathname));
+    for (const seg of u.pathname.split('/')) if (seg.length >= 6) out.push(seg, safeDecode(seg));
     if (u.search) out.push(u.search, u.search.slice(1));
     for (const [, v] of u.searchParams) out.push(v);
     out.push(u.origin + u.pathname);

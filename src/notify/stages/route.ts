@@ -7,8 +7,8 @@ export interface Routed {
 }
 
 /** Fans each event out to its channels (the rule's `channels:` or defaults.channels), keeping event order. */
-export function route(events: readonly AlertEvent[], channelsFor: (alert: string) => readonly string[]): Routed[] {
+export function route(events: readonly AlertEvent[], channelsFor: (event: AlertEvent) => readonly string[]): Routed[] {
   const out: Routed[] = [];
-  for (const event of events) for (const channel of new Set(channelsFor(event.alert))) out.push({ channel, event });
+  for (const event of events) for (const channel of new Set(channelsFor(event))) out.push({ channel, event });
   return out;
 }

@@ -12,7 +12,7 @@ const ev = (kind: AlertEvent['kind'], fp: string, alert = 'A'): AlertEvent => ({
 });
 
 test('route fans out to each distinct channel, in event order', () => {
-  const r = route([ev('firing', 'x'), ev('firing', 'y', 'B')], (a) => (a === 'A' ? ['s', 'e', 's'] : ['e']));
+  const r = route([ev('firing', 'x'), ev('firing', 'y', 'B')], (e) => (e.alert === 'A' ? ['s', 'e', 's'] : ['e']));
   assert.deepEqual(r.map((i) => `${i.channel}:${i.event.fingerprint}`), ['s:x', 'e:x', 'e:y']);
 });
 

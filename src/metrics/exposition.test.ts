@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Gauge, Registry, type RegistryContentType } from 'prom-client';
+import { acceptsGzip, ExpositionCache, wantsOpenMetrics } from './exposition.ts';
+
+test('a failed render does not freeze the cache: the next refresh renders again', async () => {
+  const reg = new Registry<RegistryContentType>();
+  let fail = false;
+  const g = new Gauge({ name: 'x_value', help: 'x', registers: [reg], collect() { if (fail) throw new Error('boom'); } });
+  g.set(1);
+  const cache = new ExpositionCache(reg);
+  await cache.refresh();
+  fail = true;
+  await assert.rejects(cache.refresh(), /boom/);
+  fail = false;
+  g.set(2);
+  await cache.refresh();
+  assert.match(cache.get(undefined)!.body.toString(), /^x_value 2$/m);
+});
+
+test('negotiation: OpenMetrics only when preferred; gzip unless q=0', () => {
+  assert.equal(wantsOpenMetrics(undefined), false);
+  assert.equal(wantsOpenMetrics('text/plain'), false);
+  assert.equal(wantsOpenMetrics('application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5'), true);
+  assert.equal(wantsOpenMetrics('application/openmetrics-text;q=0.2,text/plain;q=0.9'), false);
+  assert.equal(acceptsGzip('gzip, deflate'), true);
+  assert.equal(acceptsGzip('gzip;q=0'), false);
+  assert.equal(acceptsGzip('identity'), false);
+});
