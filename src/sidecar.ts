@@ -81,7 +81,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     } catch (err) {
       logger.error({ err: { message: (err as Error).message } }, 'rule evaluation failed');
     }
-    await exposition.refresh();
+    exposition.invalidate();
   };
 
   const scheduler = new Scheduler({

@@ -26,7 +26,7 @@ export interface HttpDeps {
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
   for (const g of deps.guards ?? []) app.use('*', g);
-  metricsRoute(app, deps.exposition);
+  metricsRoute(app, deps.exposition, () => deps.store.latest !== undefined);
   liveRoute(app, deps);
   healthRoutes(app, deps);
   for (const add of deps.extraRoutes ?? []) add(app);

@@ -27,3 +27,25 @@ test('negotiation: OpenMetrics only when preferred; gzip unless q=0', () => {
   assert.equal(acceptsGzip('gzip;q=0'), false);
   assert.equal(acceptsGzip('identity'), false);
 });
+
+test('at most one render per sample and format; nothing renders until someone asks', async () => {
+  const reg = new Registry<RegistryContentType>();
+  let collects = 0;
+  new Gauge({ name: 'y_value', help: 'y', registers: [reg], collect() { collects++; this.set(collects); } });
+  const cache = new ExpositionCache(reg);
+  cache.invalidate();
+  cache.invalidate();
+  assert.equal(collects, 0, 'a new sample alone renders nothing');
+  const [a, b] = await Promise.all([cache.current('text/plain'), cache.current(undefined)]);
+  assert.equal(a, b, 'concurrent scrapes share one render');
+  assert.equal(collects, 1);
+  await cache.current('application/openmetrics-text');
+  assert.equal(collects, 2, 'OpenMetrics renders separately, once');
+  await cache.current(undefined);
+  await cache.current('application/openmetrics-text');
+  assert.equal(collects, 2, 'served from cache until the next sample');
+  cache.invalidate();
+  const next = await cache.current(undefined);
+  assert.equal(collects, 3);
+  assert.match(next.body.toString(), /^y_value 3$/m);
+});

@@ -12,52 +12,77 @@ export interface Rendered {
 }
 
 /**
- * Renders the registry once per sampling cycle into both formats and serves those bytes until the next cycle.
- * A scrape never renders and never samples.
+ * Renders the registry at most once per sampling cycle and per format, and serves those bytes until the next
+ * cycle. A new sample only marks the cache stale (`invalidate`); the first scrape that wants a format renders it,
+ * every other scrape of that cycle gets the same bytes. So nobody scraping costs nothing, Prometheus (which asks
+ * for OpenMetrics) costs one render per cycle, and a scrape never samples.
  */
 export class ExpositionCache {
   readonly #registry: Registry<RegistryContentType>;
-  #text: Rendered | undefined;
-  #openMetrics: Rendered | undefined;
-  #rendering: Promise<void> = Promise.resolve();
+  /** bumped by every new sample */
+  #generation = 0;
+  readonly #formats = {
+    text: { rendered: undefined as Rendered | undefined, generation: -1 },
+    openMetrics: { rendered: undefined as Rendered | undefined, generation: -1 },
+  };
+  #rendering: Promise<unknown> = Promise.resolve();
 
   constructor(registry: Registry<RegistryContentType>) {
     this.#registry = registry;
   }
 
-  get ready(): boolean {
-    return this.#text !== undefined;
+  /** A new sample was applied to the registry: what is cached is now stale. */
+  invalidate(): void {
+    this.#generation++;
   }
 
-  /** Renders both formats; calls are serialised because prom-client renders through shared metric objects. */
-  refresh(): Promise<void> {
-    // a failed render must not poison the chain: the next cycle renders afresh
-    this.#rendering = this.#rendering.catch(() => {}).then(() => this.#render());
-    return this.#rendering;
+  /** Renders both formats now (benchmarks and tests; the sidecar renders on demand). */
+  async refresh(): Promise<void> {
+    this.invalidate();
+    await this.current(undefined);
+    await this.current('application/openmetrics-text');
   }
 
-  async #render(): Promise<void> {
+  /** The bytes for this Accept header, rendered for the current sample if they are not yet. */
+  current(accept: string | undefined): Promise<Rendered> {
+    const om = wantsOpenMetrics(accept);
+    const slot = om ? this.#formats.openMetrics : this.#formats.text;
+    if (slot.rendered && slot.generation === this.#generation) return Promise.resolve(slot.rendered);
+    // renders are serialised: prom-client renders through shared metric objects; a failed one does not block the next
+    const next = this.#rendering.catch(() => {}).then(async () => {
+      if (slot.rendered && slot.generation === this.#generation) return slot.rendered;
+      const generation = this.#generation;
+      const r = om ? await this.#renderOpenMetrics() : rendered(await this.#renderText(), TEXT_CONTENT_TYPE);
+      slot.rendered = r;
+      slot.generation = generation;
+      return r;
+    });
+    this.#rendering = next;
+    return next;
+  }
+
+  /** The last rendered bytes for this Accept header, without rendering (may be stale or undefined). */
+  get(accept: string | undefined): Rendered | undefined {
+    return (wantsOpenMetrics(accept) ? this.#formats.openMetrics : this.#formats.text).rendered;
+  }
+
+  async #renderText(): Promise<string> {
+    this.#registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
+    return this.#registry.metrics();
+  }
+
+  async #renderOpenMetrics(): Promise<Rendered> {
     const reg = this.#registry;
-    reg.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
-    const text = await reg.metrics();
     // prom-client's OpenMetrics rendering renames counters in place (strips "_total"); put the names back after.
     const metrics = reg.getMetricsAsArray() as unknown as { name: string }[];
     const names = metrics.map((m) => m.name);
     reg.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-    let om: string;
     try {
-      om = await reg.metrics();
+      return rendered(await reg.metrics(), OPENMETRICS_CONTENT_TYPE);
     } finally {
       metrics.forEach((m, i) => (m.name = names[i]!));
       reg.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
     }
-    this.#text = rendered(text, TEXT_CONTENT_TYPE);
-    this.#openMetrics = rendered(om, OPENMETRICS_CONTENT_TYPE);
-  }
-
-  /** Picks the format by the Accept header (OpenMetrics only when asked for). */
-  get(accept: string | undefined): Rendered | undefined {
-    return wantsOpenMetrics(accept) ? this.#openMetrics : this.#text;
   }
 }
 

@@ -29,7 +29,8 @@ export class MetricsRegistry {
 
   constructor(build: BuildInfo) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+    // 100 ms: a finer event-loop monitor wakes the process 100 times a second, which alone costs ~0.75 % of a core idle
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 100 });
     // prom-client names these gauges *_total, which promtool rejects; the per-type nodejs_active_* gauges stay.
     for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
       this.registry.removeSingleMetric(name);
