@@ -2,7 +2,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Config } from '../config/schema.ts';
 import type { Db } from '../store/db.ts';
-import { createHistoryRepo, type HistoryPage } from '../store/history-repo.ts';
+import { createHistoryRepo, type HistoryEntry, type HistoryPage } from '../store/history-repo.ts';
 import { createNotificationRepo, type NotificationRecord, type NotificationState } from '../store/notification-repo.ts';
 import { redactText } from '../lib/redact.ts';
 import type { AlertEvent, Channel } from './types.ts';
@@ -69,6 +69,8 @@ export interface Notifier {
   /** per channel: status, attempts, last error (redacted), delivered_at of this alert's latest notification */
   records(fingerprint: string): NotificationRecord[];
   history(limit: number, offset: number): HistoryPage;
+  /** one alert's episodes, newest first */
+  historyOf(fingerprint: string, limit?: number): HistoryEntry[];
 }
 
 const key = (fp: string, ch: string) => `${fp}\u0000${ch}`;
@@ -263,5 +265,6 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     silences,
     records: (fp) => notifications.records(fp).map((r) => ({ ...r, lastError: r.lastError === null ? null : redactText(r.lastError, secrets()) })),
     history: (limit, offset) => history.page(limit, offset),
+    historyOf: (fp, limit = 50) => history.forFingerprint(fp, limit),
   };
 }

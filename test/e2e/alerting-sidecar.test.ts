@@ -74,6 +74,12 @@ describe('alerting through the sidecar process', () => {
     assert.equal(a?.state, 'firing');
     assert.deepEqual(a?.notifications.map((n) => `${n.channel}:${n.status}`).sort(), ['mail:delivered', 'slack:delivered']);
     assert.ok(parsed.history.total >= 1);
+    const fp = (parsed.active.find((x) => x.alert === 'MemoryPresent') as unknown as { fingerprint: string }).fingerprint;
+    const one = (await (await fetch(`${sidecar.url}/alerts/${fp}`)).json()) as { active: { state: string }; episodes: unknown[]; notifications: unknown[] };
+    assert.equal(one.active.state, 'firing');
+    assert.equal(one.episodes.length, 1);
+    assert.equal(one.notifications.length, 2);
+    assert.equal((await fetch(`${sidecar.url}/alerts/0000000000000000`)).status, 404);
     for (const secret of [SLACK_TOKEN, SMTP_PASS, API_TOKEN]) assert.ok(!body.includes(secret), 'no secret in /alerts');
     const metrics = await (await fetch(`${sidecar.url}/metrics`)).text();
     assert.match(metrics, /^prodpulse_alerts\{alertname="MemoryPresent",severity="critical",state="firing"\} 1$/m);

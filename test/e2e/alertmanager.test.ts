@@ -33,7 +33,7 @@ test('firing alert appears in GET /api/v2/alerts with labels, annotations, gener
   assert.equal(new Date(a.startsAt).getTime(), e.startsAt);
   const endsAt = new Date(a.endsAt).getTime();
   assert.ok(endsAt >= now + 4 * 60_000 - 1000 && endsAt <= Date.now() + 4 * 60_000 + 1000, `endsAt ${a.endsAt} ≈ now + 4 × resend_interval`);
-  assert.match(a.generatorURL ?? '', /^http:\/\/prodpulse\.test:9464\/\?alert=HostHighCpu/);
+  assert.match(a.generatorURL ?? '', /^http:\/\/prodpulse\.test:9464\/alerts\/[^?]+\?alert=HostHighCpu/);
 });
 
 test('a resolved event ends the alert: gone from GET /api/v2/alerts in every state', { skip }, async () => {

@@ -248,7 +248,7 @@ const kits: Kit[] = [
       assert.equal(cpu!.startsAt, '2026-01-01T11:50:00.000Z');
       assert.equal(cpu!.endsAt, '0001-01-01T00:00:00Z');
       assert.equal(cpu!.fingerprint, events[0]!.fingerprint);
-      assert.match(String(cpu!.generatorURL), /^http:\/\/prodpulse\.test:9464\/\?alert=HostHighCpu/);
+      assert.match(String(cpu!.generatorURL), /^http:\/\/prodpulse\.test:9464\/alerts\/[^?]+\?alert=HostHighCpu/);
       assert.equal(disk!.status, 'firing');
       assert.equal(root!.status, 'resolved');
       assert.equal(root!.endsAt, '2026-01-01T11:59:00.000Z');

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { Alerting } from '../../alerting.ts';
+import type { ActiveAlert } from '../../rules/engine.ts';
 import { jsonError } from '../errors.ts';
 
 const pageQuery = z.strictObject({
@@ -10,30 +11,31 @@ const pageQuery = z.strictObject({
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
-/** GET /alerts: active alerts and a page of history, each with its notification record per channel. */
+/** GET /alerts (active + paginated history) and GET /alerts/:fingerprint (the link notifications carry). */
 export function alertsRoutes(app: Hono, alerting: Alerting): void {
+  const records = (fp: string) =>
+    alerting.notifier.records(fp).map((r) => ({ ...r, notifiedAt: iso(r.notifiedAt), deliveredAt: iso(r.deliveredAt) }));
+  const view = (a: ActiveAlert) => ({
+    fingerprint: a.fingerprint,
+    alert: a.alert,
+    state: a.state,
+    severity: a.severity,
+    labels: a.labels,
+    annotations: a.annotations,
+    value: a.value,
+    threshold: a.threshold,
+    activeSince: iso(a.activeSince),
+    firingSince: iso(a.firingSince),
+    silencedBy: alerting.notifier.silences.mutedBy(a.labels)?.id ?? null,
+    notifications: records(a.fingerprint),
+  });
+
   app.get('/alerts', (c) => {
     const q = pageQuery.safeParse(c.req.query());
     if (!q.success) return jsonError(c, 400, 'invalid query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-    const records = (fp: string) =>
-      alerting.notifier.records(fp).map((r) => ({ ...r, notifiedAt: iso(r.notifiedAt), deliveredAt: iso(r.deliveredAt) }));
-    const active = alerting.active().map((a) => ({
-      fingerprint: a.fingerprint,
-      alert: a.alert,
-      state: a.state,
-      severity: a.severity,
-      labels: a.labels,
-      annotations: a.annotations,
-      value: a.value,
-      threshold: a.threshold,
-      activeSince: iso(a.activeSince),
-      firingSince: iso(a.firingSince),
-      silencedBy: alerting.notifier.silences.mutedBy(a.labels)?.id ?? null,
-      notifications: records(a.fingerprint),
-    }));
     const page = alerting.notifier.history(q.data.limit, q.data.offset);
     return c.json({
-      active,
+      active: alerting.active().map(view),
       history: {
         total: page.total,
         limit: page.limit,
@@ -42,6 +44,19 @@ export function alertsRoutes(app: Hono, alerting: Alerting): void {
       },
       channels: alerting.channels(),
       queueDepth: alerting.notifier.queueDepth(),
+    });
+  });
+
+  app.get('/alerts/:fingerprint', (c) => {
+    const fp = c.req.param('fingerprint');
+    const current = alerting.active().find((a) => a.fingerprint === fp);
+    const episodes = alerting.notifier.historyOf(fp);
+    if (!current && episodes.length === 0) return jsonError(c, 404, `no alert with fingerprint ${fp}`);
+    return c.json({
+      fingerprint: fp,
+      active: current ? view(current) : null,
+      episodes: episodes.map((h) => ({ ...h, startsAt: iso(h.startsAt), endsAt: iso(h.endsAt) })),
+      notifications: records(fp),
     });
   });
 }

@@ -102,7 +102,7 @@ export function commonEntries(maps: readonly Record<string, string>[]): Record<s
 /** Link back to this sidecar for an alert, when its external URL is known. */
 export function generatorUrl(externalUrl: string | undefined, e: AlertEvent): string {
   if (!externalUrl) return '';
-  return `${externalUrl.replace(/\/+$/, '')}/?alert=${encodeURIComponent(e.alert)}&fingerprint=${encodeURIComponent(e.fingerprint)}`;
+  return `${externalUrl.replace(/\/+$/, '')}/alerts/${encodeURIComponent(e.fingerprint)}?alert=${encodeURIComponent(e.alert)}`;
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
