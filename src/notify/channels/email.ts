@@ -1,4 +1,3 @@
-import { createTransport as nodemailerCreateTransport } from 'nodemailer';
 import type { AlertEvent, Channel } from '../types.ts';
 import { NotifyError } from '../types.ts';
 import type { ChannelConfig } from '../../config/schema.ts';
@@ -68,8 +67,12 @@ export function smtpError(what: string, err: unknown, secrets: readonly string[]
 }
 
 export function createEmailChannel(name: string, cfg: EmailConfig, deps: EmailDeps): Channel {
-  const make: CreateTransport = deps.createTransport ?? ((url) => nodemailerCreateTransport(url));
-  const transport = make(cfg.url);
+  // nodemailer costs ~12 MB of memory: it is loaded when the first mail goes out, not when the sidecar starts
+  let transport: Promise<MailTransport> | undefined;
+  const getTransport = (): Promise<MailTransport> =>
+    (transport ??= deps.createTransport
+      ? Promise.resolve(deps.createTransport(cfg.url))
+      : import('nodemailer').then((m) => m.createTransport(cfg.url)));
   let host = 'invalid-url';
   try {
     host = new URL(cfg.url).host;
@@ -92,7 +95,7 @@ export function createEmailChannel(name: string, cfg: EmailConfig, deps: EmailDe
       let info: { rejected?: unknown[] };
       try {
         // nodemailer ≥ 9 honours `signal`: aborting closes the SMTP connection of this message
-        info = await transport.sendMail({ ...mail, signal });
+        info = await (await getTransport()).sendMail({ ...mail, signal });
       } catch (err) {
         throw smtpError(what, err, deps.secrets);
       }
