@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { freePort } from '../support/free-port.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'src', 'main.ts');
@@ -45,15 +46,6 @@ async function startSink(): Promise<Sink> {
   await once(sink.server, 'listening');
   sink.url = `http://127.0.0.1:${(sink.server.address() as AddressInfo).port}/hook`;
   return sink;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 async function waitFor(what: string, cond: () => boolean, limitMs: number, logs: () => string): Promise<void> {

@@ -7,13 +7,14 @@ import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { loadConfigFile, parseConfigText } from '../../src/config/load.ts';
 import { MetricsRegistry } from '../../src/metrics/registry.ts';
+import { stopChild } from '../support/child.ts';
+import { freePort } from '../support/free-port.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const at = (p: string) => path.join(ROOT, p);
@@ -74,30 +75,6 @@ function hasBinary(p: string, t: { skip: (m: string) => void }): boolean {
   console.warn(`\n!!! SKIPPING: ${p} is not installed !!!\n`);
   t.skip(`${p} not installed`);
   return false;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
-    const hard = setTimeout(() => child.pid !== undefined && process.kill(child.pid, 'SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(hard);
-      resolve();
-    });
-    process.kill(child.pid, 'SIGTERM');
-  });
 }
 
 const dockerfile = parseDockerfile(read('Dockerfile'));
@@ -225,7 +202,7 @@ test('CI runs the same install, start and health commands the image runs', { tim
   const child = spawn(process.execPath, [...args, '--listen', listen], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (b: Buffer) => (logs += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (logs += b.toString()));
-  t.after(() => stop(child));
+  t.after(() => stopChild(child));
 
   let result = await healthcheck();
   const deadline = Date.now() + 60_000;

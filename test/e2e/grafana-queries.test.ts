@@ -6,10 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../support/child.ts';
+import { freePort } from '../support/free-port.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PROMETHEUS = '/usr/bin/prometheus';
@@ -22,36 +23,12 @@ interface Target { expr: string; refId: string }
 interface Panel { type: string; title: string; targets?: Target[] }
 interface Dashboard { panels: Panel[]; templating: { list: { name: string; query: string | { query: string } }[] } }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function start(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
   let out = '';
   const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-20_000)));
   child.stderr?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-20_000)));
   return { child, output: () => out };
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
-    const hard = setTimeout(() => child.pid !== undefined && process.kill(child.pid, 'SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(hard);
-      resolve();
-    });
-    process.kill(child.pid, 'SIGTERM');
-  });
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, alive: () => string | undefined): Promise<void> {
@@ -139,7 +116,7 @@ test('every dashboard query returns series from a real Prometheus scraping the s
     HOME: dir,
     LOG_LEVEL: 'info', // shown only when the sidecar dies mid-test
   });
-  t.after(() => stop(sidecar.child));
+  t.after(() => stopChild(sidecar.child));
   const exited = (name: string, p: { child: ChildProcess; output: () => string }) => () =>
     p.child.exitCode !== null || p.child.signalCode !== null ? `${name} exited (${p.child.exitCode ?? p.child.signalCode}):\n${p.output().slice(-4000)}` : undefined;
   await waitFor('sidecar /health', async () => (await fetch(`http://${instance}/health`)).ok, 30_000, exited('sidecar', sidecar));
@@ -163,7 +140,7 @@ test('every dashboard query returns series from a real Prometheus scraping the s
     dir,
     { PATH: process.env.PATH, HOME: dir },
   );
-  t.after(() => stop(prometheus.child));
+  t.after(() => stopChild(prometheus.child));
   const promDead = exited('prometheus', prometheus);
   await waitFor('prometheus ready', async () => (await fetch(`${prom}/-/ready`)).ok, 30_000, promDead);
   await waitFor('the first scrape', async () => (await instantQuery(prom, `up{job="${JOB}"} == 1`)).data.result.length > 0, 30_000, promDead);
