@@ -95,9 +95,27 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
   });
   if (restored.length) logger.info({ restored: restored.length }, 'alert states restored');
 
+  // Alert states are written when they change shape (new, pending→firing, keep-firing, gone), not every cycle:
+  // a value that moves while firing is re-read from the next sample after a restart anyway.
+  const persisted = new Map<string, string>(restored.map((s) => [s.fingerprint, shapeOf(s)]));
   const persistAndPublish = () => {
     const states = engine.exportState();
-    stateRepo.replaceAll(states.map((s) => [s.fingerprint, s] as [string, PersistedAlert]), clock.now());
+    const now = clock.now();
+    const seen = new Set<string>();
+    db.tx(() => {
+      for (const st of states) {
+        seen.add(st.fingerprint);
+        const shape = shapeOf(st);
+        if (persisted.get(st.fingerprint) === shape) continue;
+        stateRepo.save(st.fingerprint, st, now);
+        persisted.set(st.fingerprint, shape);
+      }
+      for (const fp of persisted.keys()) {
+        if (seen.has(fp)) continue;
+        stateRepo.delete(fp);
+        persisted.delete(fp);
+      }
+    });
     metrics.alerts.reset();
     const counts = new Map<string, { alertname: string; severity: string; state: string; n: number }>();
     for (const a of engine.active()) {
@@ -137,4 +155,9 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
     start: () => notifier.start(),
     stop: () => notifier.stop(),
   };
+}
+
+/** The parts of a persisted alert that matter after a restart; the value and texts follow the next sample. */
+function shapeOf(s: PersistedAlert): string {
+  return `${s.ruleHash}|${s.state}|${s.activeSince}|${s.firingSince ?? ''}|${s.keepFiringSince ?? ''}`;
 }

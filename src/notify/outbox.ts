@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.ts';
-import { createOutboxRepo, type OutboxRow } from '../store/outbox-repo.ts';
+import { createOutboxRepo, type OutboxRow, type OutboxStatus } from '../store/outbox-repo.ts';
 import { redactText } from '../lib/redact.ts';
 import type { AlertEvent } from './types.ts';
 
@@ -13,6 +13,7 @@ export interface Outbox {
   enqueue(channel: string, events: AlertEvent[], now: number): number;
   head(channel: string): OutboxRow | undefined;
   get(id: number): OutboxRow | undefined;
+  statusOf(id: number): OutboxStatus | undefined;
   pendingChannels(): string[];
   depth(): number;
   attempt(id: number, attempts: number, error?: string): void;
@@ -30,6 +31,7 @@ export function createOutbox(db: Db, secrets: () => Iterable<string> = () => [])
     enqueue: (channel, events, now) => repo.insert(channel, events, now),
     head: (channel) => repo.headPending(channel),
     get: (id) => repo.get(id),
+    statusOf: (id) => repo.statusOf(id),
     pendingChannels: () => repo.pendingChannels(),
     depth: () => repo.countPending(),
     attempt: (id, attempts, error) => repo.setAttempts(id, attempts, error === undefined ? null : clean(error)),

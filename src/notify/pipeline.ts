@@ -98,9 +98,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   // only channels that exist (inactive ones, with an empty credential, are reported by the caller, not queued)
   const channelsFor = (alert: string, own?: readonly string[]) =>
     (own ?? config.ruleChannels[alert] ?? config.defaults.channels).filter((ch) => deps.channels.has(ch));
-  /** a resolution also goes wherever the firing went, even if a reload has since routed the rule elsewhere */
-  const channelsForEvent = (e: AlertEvent) =>
-    e.kind === 'resolved' ? [...new Set([...channelsFor(e.alert), ...notifications.firingSentChannels(e.fingerprint).filter((ch) => deps.channels.has(ch))])] : channelsFor(e.alert);
+
   /** Alertmanager resolves promptly only when told, so it always gets resolved events */
   const sendResolvedOn = (ch: string) => config.defaults.sendResolved || deps.channels.get(ch)?.type === 'alertmanager';
   const intervalOn = (ch: string) => {
@@ -121,20 +119,24 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     if (counts.outbox + counts.history + counts.silences > 0) logger.info({ pruned: counts }, 'pruned old rows');
   }
 
+  /** fingerprint\0channel → its notification state (null: known to have none) */
+  const stateCache = new Map<string, NotificationState | null>();
+
   function process(events: AlertEvent[], firing: readonly ActiveAlertLike[]): void {
     const now = clock.now();
     if (now - lastPrune >= 3_600_000) prune();
     const mutedBy = silences.matcherAt(now);
-    // decisions made earlier in this batch win over what is stored
-    const overlay = new Map<string, NotificationState>();
+    // the notifier is the only writer of notification records, so its cache is the truth; misses read the db once
+    const overlay = stateCache;
     const dirty = new Set<string>();
     const lookup = (fp: string, ch: string) => {
       const k = key(fp, ch);
-      if (!overlay.has(k)) {
-        const st = notifications.get(fp, ch);
-        if (st) overlay.set(k, st);
+      let st = overlay.get(k);
+      if (st === undefined) {
+        st = notifications.get(fp, ch) ?? null;
+        overlay.set(k, st);
       }
-      return overlay.get(k);
+      return st ?? undefined;
     };
     const put = (st: NotificationState) => {
       const k = key(st.fingerprint, st.channel);
@@ -145,86 +147,100 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const isQueued = (id: number | null) => {
       if (id === null) return false;
       let q = queuedCache.get(id);
-      if (q === undefined) queuedCache.set(id, (q = outbox.get(id)?.status === 'pending'));
+      if (q === undefined) queuedCache.set(id, (q = outbox.statusOf(id) === 'pending'));
       return q;
     };
 
-    const touched = db.tx(() => {
-      for (const e of events) history.record(e, now);
+    let touched: string[];
+    try {
+      touched = db.tx(() => {
+        for (const e of events) history.record(e, now);
 
-      // route → silence
-      const { kept, silenced } = silenceStage(
-        route(events, channelsForEvent),
-        mutedBy,
-      );
-      for (const { channel, event } of silenced) {
-        const prev = lookup(event.fingerprint, channel);
-        put({
-          fingerprint: event.fingerprint,
-          channel,
-          alert: event.alert,
-          kind: event.kind,
-          firingSent: event.kind === 'firing' ? (prev?.firingSent ?? false) : false,
-          silenced: true,
-          outboxId: prev?.outboxId ?? null,
-          notifiedAt: prev?.notifiedAt ?? null,
-          event,
-        });
-        deps.metrics?.onOutcome(channel, 'silenced', 0);
-      }
-
-      // dedup
-      const toSend: Routed[] = [];
-      for (const item of kept) {
-        const prev = lookup(item.event.fingerprint, item.channel);
-        const d = dedupDecide(item, prev, sendResolvedOn(item.channel));
-        if (d.send) {
-          toSend.push(item);
-          // provisional; outboxId and notifiedAt are set once the row exists
-          put({ ...stateFor(item, prev), kind: item.event.kind, firingSent: item.event.kind === 'firing', silenced: false });
-        } else if (item.event.kind === 'resolved') {
-          put({ ...stateFor(item, prev), kind: 'resolved', firingSent: false, silenced: false });
+        // route → silence
+        // a resolution also goes wherever the firing went, even if a reload has since routed the rule elsewhere
+        const channelsForEvent = (e: AlertEvent) => {
+          const own = channelsFor(e.alert);
+          if (e.kind !== 'resolved') return own;
+          const told = [...deps.channels.keys()].filter((ch) => !own.includes(ch) && lookup(e.fingerprint, ch)?.firingSent);
+          return told.length ? [...own, ...told] : own;
+        };
+        const { kept, silenced } = silenceStage(
+          route(events, channelsForEvent),
+          mutedBy,
+        );
+        for (const { channel, event } of silenced) {
+          const prev = lookup(event.fingerprint, channel);
+          put({
+            fingerprint: event.fingerprint,
+            channel,
+            alert: event.alert,
+            kind: event.kind,
+            firingSent: event.kind === 'firing' ? (prev?.firingSent ?? false) : false,
+            silenced: true,
+            outboxId: prev?.outboxId ?? null,
+            notifiedAt: prev?.notifiedAt ?? null,
+            event,
+          });
+          deps.metrics?.onOutcome(channel, 'silenced', 0);
         }
-      }
 
-      // repeat: reminders and firing alerts not yet notified (a silence ended)
-      for (const a of firing) {
-        if (a.state !== 'firing') continue;
-        const muted = mutedBy(a.labels) !== undefined;
-        for (const ch of new Set(channelsFor(a.alert, a.channels))) {
-          const prev = lookup(a.fingerprint, ch);
-          if (muted) {
-            if (prev && !prev.silenced) put({ ...prev, silenced: true });
-            continue;
+        // dedup
+        const toSend: Routed[] = [];
+        for (const item of kept) {
+          const prev = lookup(item.event.fingerprint, item.channel);
+          const d = dedupDecide(item, prev, sendResolvedOn(item.channel));
+          if (d.send) {
+            toSend.push(item);
+            // provisional; outboxId and notifiedAt are set once the row exists
+            put({ ...stateFor(item, prev), kind: item.event.kind, firingSent: item.event.kind === 'firing', silenced: false });
+          } else if (item.event.kind === 'resolved') {
+            put({ ...stateFor(item, prev), kind: 'resolved', firingSent: false, silenced: false });
           }
-          const r = repeatDecide(
-            a,
-            prev && { firingSent: prev.firingSent, notifiedAt: prev.notifiedAt, queued: isQueued(prev.outboxId), event: prev.event },
-            intervalOn(ch),
-            now,
-          );
-          if (!r.send) {
-            if (prev?.silenced) put({ ...prev, silenced: false });
-            continue;
-          }
-          const item = { channel: ch, event: r.event };
-          toSend.push(item);
-          put({ ...stateFor(item, prev), kind: 'firing', firingSent: true, silenced: false });
         }
-      }
 
-      // group → outbox (written before any send)
-      const groups = groupByChannel(toSend);
-      for (const [ch, evs] of groups) {
-        const id = outbox.enqueue(ch, evs, now);
-        for (const e of evs) {
-          const st = overlay.get(key(e.fingerprint, ch));
-          if (st) put({ ...st, outboxId: id, notifiedAt: now, event: e });
+        // repeat: reminders and firing alerts not yet notified (a silence ended)
+        for (const a of firing) {
+          if (a.state !== 'firing') continue;
+          const muted = mutedBy(a.labels) !== undefined;
+          for (const ch of new Set(channelsFor(a.alert, a.channels))) {
+            const prev = lookup(a.fingerprint, ch);
+            if (muted) {
+              if (prev && !prev.silenced) put({ ...prev, silenced: true });
+              continue;
+            }
+            const r = repeatDecide(
+              a,
+              prev && { firingSent: prev.firingSent, notifiedAt: prev.notifiedAt, queued: isQueued(prev.outboxId), event: prev.event },
+              intervalOn(ch),
+              now,
+            );
+            if (!r.send) {
+              if (prev?.silenced) put({ ...prev, silenced: false });
+              continue;
+            }
+            const item = { channel: ch, event: r.event };
+            toSend.push(item);
+            put({ ...stateFor(item, prev), kind: 'firing', firingSent: true, silenced: false });
+          }
         }
-      }
-      for (const k of dirty) notifications.upsert(overlay.get(k)!, now);
-      return [...groups.keys()];
-    });
+
+        // group → outbox (written before any send)
+        const groups = groupByChannel(toSend);
+        for (const [ch, evs] of groups) {
+          const id = outbox.enqueue(ch, evs, now);
+          for (const e of evs) {
+            const st = overlay.get(key(e.fingerprint, ch));
+            if (st) put({ ...st, outboxId: id, notifiedAt: now, event: e });
+          }
+        }
+        for (const k of dirty) notifications.upsert(overlay.get(k)!, now);
+        return [...groups.keys()];
+      });
+    } catch (err) {
+      // the transaction rolled back: forget what this call cached so the db stays the truth
+      for (const k of dirty) stateCache.delete(k);
+      throw err;
+    }
 
     if (touched.length > 0) logger.debug({ channels: touched, events: events.length }, 'notifications queued');
     reportDepth();

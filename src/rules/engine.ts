@@ -333,7 +333,8 @@ export class RuleEngine {
     const out: PersistedAlert[] = [];
     for (const c of this.#rules) {
       for (const inst of c.instances.values()) {
-        out.push(structuredClone({ alert: c.rule.alert, ruleHash: c.hash, ...inst }));
+        // a copy the caller may keep: the engine replaces (never mutates) label and annotation objects
+        out.push({ alert: c.rule.alert, ruleHash: c.hash, ...inst, labels: { ...inst.labels }, seriesLabels: { ...inst.seriesLabels }, annotations: { ...inst.annotations } });
       }
     }
     return out;

@@ -58,8 +58,20 @@ function parsePlaceholder(inner: string): Placeholder | string {
   return { kind: 'number', name: head, filter: { name: 'round', digits } };
 }
 
-/** Splits a template into literal text and placeholders. */
-export function parseTemplate(text: string): TemplatePart[] {
+// Rules render their templates on every evaluation; the texts are few and fixed, so parse each once.
+const parsedTemplates = new Map<string, readonly TemplatePart[]>();
+
+/** Splits a template into literal text and placeholders (cached per text; do not mutate the result). */
+export function parseTemplate(text: string): readonly TemplatePart[] {
+  let parts = parsedTemplates.get(text);
+  if (parts === undefined) {
+    if (parsedTemplates.size > 1000) parsedTemplates.clear();
+    parsedTemplates.set(text, (parts = parseTemplateUncached(text)));
+  }
+  return parts;
+}
+
+function parseTemplateUncached(text: string): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let last = 0;
   for (const m of text.matchAll(PLACEHOLDER_RE)) {

@@ -52,6 +52,14 @@ const toState = (r: Row): NotificationState => ({
   event: JSON.parse(String(r.event)) as AlertEvent,
 });
 
+// one event goes to several channels: serialise it once, not once per channel
+const eventJsonCache = new WeakMap<AlertEvent, string>();
+function eventJson(e: AlertEvent): string {
+  let j = eventJsonCache.get(e);
+  if (j === undefined) eventJsonCache.set(e, (j = JSON.stringify(e)));
+  return j;
+}
+
 export function createNotificationRepo(db: Db): NotificationRepo {
   const s = {
     get: db.sql.prepare('SELECT * FROM notification_records WHERE fingerprint = ? AND channel = ?'),
@@ -83,7 +91,7 @@ export function createNotificationRepo(db: Db): NotificationRepo {
         st.silenced ? 1 : 0,
         st.outboxId,
         st.notifiedAt,
-        JSON.stringify(st.event),
+        eventJson(st.event),
         now,
       ),
     firingSentChannels: (fp) => s.firingSent.all(fp).map((r) => String(r.channel)),

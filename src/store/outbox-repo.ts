@@ -19,6 +19,8 @@ export interface OutboxRepo {
   /** queues one grouped message for a channel; returns its id */
   insert(channel: string, events: AlertEvent[], now: number): number;
   get(id: number): OutboxRow | undefined;
+  /** the row's status without parsing its payload */
+  statusOf(id: number): OutboxStatus | undefined;
   /** the oldest pending row of a channel (due or not): delivery is in order per channel */
   headPending(channel: string): OutboxRow | undefined;
   /** channels that have pending rows */
@@ -51,6 +53,7 @@ export function createOutboxRepo(db: Db): OutboxRepo {
   const s = {
     insert: db.sql.prepare('INSERT INTO outbox (channel, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?)'),
     get: db.sql.prepare('SELECT * FROM outbox WHERE id = ?'),
+    status: db.sql.prepare('SELECT status FROM outbox WHERE id = ?'),
     head: db.sql.prepare("SELECT * FROM outbox WHERE status = 'pending' AND channel = ? ORDER BY id LIMIT 1"),
     channels: db.sql.prepare("SELECT DISTINCT channel FROM outbox WHERE status = 'pending' ORDER BY channel"),
     count: db.sql.prepare("SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'"),
@@ -65,6 +68,7 @@ export function createOutboxRepo(db: Db): OutboxRepo {
   };
   return {
     insert: (channel, events, now) => Number(s.insert.run(channel, JSON.stringify(events), now, now).lastInsertRowid),
+    statusOf: (id) => s.status.get(id)?.status as OutboxStatus | undefined,
     get: (id) => {
       const r = s.get.get(id);
       return r ? toRow(r) : undefined;
