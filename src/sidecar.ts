@@ -60,7 +60,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger;
   const startedAt = clock.now();
-  const facts = await (deps.staticFacts ?? readStaticFacts)();
+  const facts = await (deps.staticFacts ?? (() => readStaticFacts({ paths: config.sampling.paths })))();
   const info = hostInfoReading(facts);
   logger.info({ host: facts.hostname, os: facts.os, kernel: facts.kernel, cpu: facts.cpuModel }, 'host facts read');
 

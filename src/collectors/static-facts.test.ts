@@ -4,8 +4,19 @@ import { test } from 'node:test';
 import { hostInfoReading, readStaticFacts, staticFactsFromOs } from './static-facts.ts';
 import { assertInCatalog } from './testdata/catalog-check.ts';
 
-test('readStaticFacts from systeminformation on this host', async () => {
+test('readStaticFacts on Linux reads /etc/os-release and /proc/cpuinfo, agreeing with systeminformation', async () => {
   const f = await readStaticFacts();
+  const viaSi = await readStaticFacts({ platform: 'darwin' });
+  assert.equal(f.os, viaSi.os);
+  assert.equal(f.kernel, viaSi.kernel);
+  assert.equal(f.cpuCores, os.cpus().length);
+  assert.ok(f.cpuModel.length > 0);
+  const fake = await readStaticFacts({ paths: { procfs: '/nonexistent', rootfs: '/nonexistent' } });
+  assert.equal(fake.os, staticFactsFromOs().os, 'missing files fall back to node:os');
+});
+
+test('readStaticFacts from systeminformation on this host', async () => {
+  const f = await readStaticFacts({ platform: 'darwin' });
   assert.equal(f.hostname, os.hostname());
   assert.equal(f.arch, os.arch());
   assert.equal(f.platform, process.platform);

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
+import { join } from 'node:path';
 import type { Reading } from '../snapshot/snapshot.ts';
 import { type SystemInformation, loadSystemInformation } from './si.ts';
 
@@ -32,7 +34,38 @@ export function staticFactsFromOs(): StaticFacts {
   };
 }
 
-export async function readStaticFacts(deps: StaticFactsDeps = {}): Promise<StaticFacts> {
+/**
+ * On Linux: /etc/os-release and /proc/cpuinfo, read directly (no child processes, and systeminformation is not
+ * loaded at all). Elsewhere: systeminformation. Either way node:os fills what is missing.
+ */
+export async function readStaticFacts(deps: StaticFactsDeps & { platform?: NodeJS.Platform; paths?: { procfs: string; rootfs: string } } = {}): Promise<StaticFacts> {
+  if ((deps.platform ?? process.platform) === 'linux' && !deps.si) return readLinuxFacts(deps.paths ?? { procfs: '/proc', rootfs: '/' });
+  return readSiFacts(deps);
+}
+
+async function readLinuxFacts(paths: { procfs: string; rootfs: string }): Promise<StaticFacts> {
+  const fallback = staticFactsFromOs();
+  const text = (p: string) => readFile(p, 'utf8').catch(() => '');
+  const [osRelease, cpuinfo, hostname, kernel] = await Promise.all([
+    text(join(paths.rootfs, 'etc/os-release')).then((t) => t || text(join(paths.rootfs, 'usr/lib/os-release'))),
+    text(join(paths.procfs, 'cpuinfo')),
+    text(join(paths.procfs, 'sys/kernel/hostname')),
+    text(join(paths.procfs, 'sys/kernel/osrelease')),
+  ]);
+  const field = (t: string, re: RegExp) => re.exec(t)?.[1]?.trim().replace(/^"(.*)"$/, '$1') ?? '';
+  const cores = (cpuinfo.match(/^processor\s*:/gm) ?? []).length;
+  return {
+    ...fallback,
+    hostname: hostname.trim() || fallback.hostname,
+    // NAME + VERSION_ID, as systeminformation reports it elsewhere ("Debian GNU/Linux 12")
+    os: [field(osRelease, /^NAME=(.*)$/m), field(osRelease, /^VERSION_ID=(.*)$/m)].filter(Boolean).join(' ') || field(osRelease, /^PRETTY_NAME=(.*)$/m) || fallback.os,
+    kernel: kernel.trim() || fallback.kernel,
+    cpuModel: field(cpuinfo, /^model name\s*:\s*(.*)$/m) || field(cpuinfo, /^Model\s*:\s*(.*)$/m) || fallback.cpuModel,
+    cpuCores: cores > 0 ? cores : fallback.cpuCores,
+  };
+}
+
+async function readSiFacts(deps: StaticFactsDeps): Promise<StaticFacts> {
   const fallback = staticFactsFromOs();
   try {
     const si = deps.si ?? (await loadSystemInformation());

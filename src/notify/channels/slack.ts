@@ -1,4 +1,4 @@
-import { ErrorCode, LogLevel, WebClient, type FetchFunction, type Logger as SlackLogger } from '@slack/web-api';
+import type { FetchFunction, LogLevel, Logger as SlackLogger } from '@slack/web-api';
 import type { AlertEvent, Channel } from '../types.ts';
 import { NotifyError } from '../types.ts';
 import type { ChannelConfig } from '../../config/schema.ts';
@@ -61,10 +61,20 @@ export function slackBlocks(events: readonly AlertEvent[], externalUrl?: string)
   return blocks;
 }
 
+// @slack/web-api (and axios under it) is loaded on the first send, not at start: a sidecar without Slack skips it.
+// Its error codes and log level, as the SDK defines them (ErrorCode, LogLevel), so matching them needs no import.
+const ErrorCode = {
+  RequestError: 'slack_webapi_request_error',
+  HTTPError: 'slack_webapi_http_error',
+  PlatformError: 'slack_webapi_platform_error',
+  RateLimitedError: 'slack_webapi_rate_limited_error',
+} as const;
+const WARN = 'warn' as LogLevel;
+
 /** Forwards the SDK's own log lines (warn/error only) to our logger, redacted. */
 function slackLogger(logger: Logger | undefined, secrets: readonly string[]): SlackLogger {
   const fwd = (level: 'warn' | 'error') => (...msg: unknown[]) => logger?.[level]({ component: 'slack-sdk' }, redactText(msg.map(String).join(' '), secrets));
-  return { debug() {}, info() {}, warn: fwd('warn'), error: fwd('error'), setLevel() {}, getLevel: () => LogLevel.WARN, setName() {} };
+  return { debug() {}, info() {}, warn: fwd('warn'), error: fwd('error'), setLevel() {}, getLevel: () => WARN, setName() {} };
 }
 
 /** Maps whatever WebClient threw to a NotifyError whose text carries no secret. */
@@ -114,13 +124,14 @@ export function createSlackChannel(name: string, cfg: SlackConfig, deps: SlackDe
         if (res.status === 429) retryAfterHeader = res.headers.get('retry-after');
         return res;
       };
+      const { WebClient } = await import('@slack/web-api');
       const client = new WebClient(cfg.token, {
         slackApiUrl: apiUrl,
         retryConfig: { retries: 0 },
         rejectRateLimitedCalls: true,
         fetch: boundFetch,
         logger,
-        logLevel: LogLevel.WARN,
+        logLevel: WARN,
       });
       try {
         await client.chat.postMessage({ channel: cfg.channel, text: cut(plainText(events, deps.externalUrl), 4000), blocks: slackBlocks(events, deps.externalUrl), unfurl_links: false });
