@@ -43,12 +43,12 @@ rules:
 const metricsUrl = `${sc.url}/metrics`;
 // evidence: how long each evaluation blocks the (shared) event loop, and the loop's worst stalls
 const evalMs: { ms: number; at: number }[] = [];
-const alerting = sc.sidecar.alerting as { evaluate: (r: unknown) => void };
+const alerting = sc.sidecar.alerting as { evaluate: (r: unknown, u?: unknown) => void };
 const origEvaluate = alerting.evaluate.bind(alerting);
-alerting.evaluate = (r) => {
+alerting.evaluate = (r, u) => {
   const t = performance.now();
   try {
-    origEvaluate(r);
+    origEvaluate(r, u);
   } finally {
     evalMs.push({ ms: performance.now() - t, at: now() });
   }

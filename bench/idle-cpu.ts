@@ -2,12 +2,13 @@
  * Target 3: idle CPU of the sidecar process and its children: utime+stime+cutime+cstime (/proc/PID/stat fields
  * 14-17, CLK_TCK=100) over 60 s (QUICK=1: 20 s), nothing scraping, at the default 5 s interval and at 1 s.
  * The first 10 s after /metrics answers are skipped (startup, JIT). Also counts live child processes each second.
- * Run: node bench/idle-cpu.ts [--seconds=60]
+ * The sidecar runs with the `npm start` flags (compile cache, --max-semi-space-size=4) unless --plain-node is given.
+ * Run: node bench/idle-cpu.ts [--seconds=60] [--plain-node]
  */
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLK_TCK, QUICK, benchConfig, cpuTicks, schedMs, sleep, startSidecarProc, writeResult } from './lib.ts';
+import { CLK_TCK, NPM_START, QUICK, benchConfig, cpuTicks, schedMs, sleep, startSidecarProc, writeResult } from './lib.ts';
 
 const arg = (k: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3);
 const seconds = Number(arg('seconds') ?? (QUICK ? 20 : 60));
@@ -24,7 +25,7 @@ const out: Record<string, unknown> = {};
 for (const interval of ['5s', '1s']) {
   const dir = mkdtempSync(join(tmpdir(), 'prodpulse-idle-'));
   // default config apart from the interval: no scraping during the window
-  const sc = await startSidecarProc({ dir, config: benchConfig(dir, interval) });
+  const sc = await startSidecarProc({ dir, npmStart: NPM_START, config: benchConfig(dir, interval) });
   try {
     await sleep(10_000);
     const a = cpuTicks(sc.pid);
@@ -45,4 +46,4 @@ for (const interval of ['5s', '1s']) {
     await sc.stop();
   }
 }
-writeResult('idle-cpu.json', { command: `node bench/idle-cpu.ts --seconds=${seconds}`, ...out });
+writeResult('idle-cpu.json', { command: `node bench/idle-cpu.ts --seconds=${seconds}${NPM_START ? '' : ' --plain-node'}`, npmStartFlags: NPM_START, ...out });

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs the prodpulse benchmarks in sequence (2 cores: never two loads at once), raw output to bench/results/.
+# Sidecar processes run with the `npm start` flags (compile cache, --max-semi-space-size=4; bench/lib.ts npmStart).
 #   npm run bench                 full run (~25 min: soak alone is 10 min idle + 60 s load)
 #   QUICK=1 npm run bench         smoke run with short durations (~4 min)
 #   ONLY="throughput cycles" npm run bench     a subset, by step name
@@ -14,7 +15,7 @@ case "$(node --version)" in v2[2-9]*|v[3-9]*) ;; *) echo "node >= 22.18 needed (
 command -v wrk >/dev/null || { echo "wrk not installed" >&2; exit 1; }
 [ -x /usr/bin/prometheus-node-exporter ] || { echo "/usr/bin/prometheus-node-exporter not installed" >&2; exit 1; }
 
-STEPS="${ONLY:-throughput idle-cpu cycles alert-latency alerts-burst soak}"
+STEPS="${ONLY:-throughput idle-cpu cycles alert-latency alerts-burst rss-breakdown soak}"
 SOAK_IDLE="${SOAK_IDLE:-}"   # override the soak's idle seconds
 step() {
   local name="$1"; shift
@@ -28,13 +29,14 @@ for s in $STEPS; do
     cycles)        step cycles node --expose-gc bench/cycles.ts ;;
     alert-latency) step alert-latency node bench/alert-latency.ts ;;
     alerts-burst)  step alerts-burst node bench/alerts-burst.ts ;;
+    rss-breakdown) step rss-breakdown node bench/rss-breakdown.ts ;;
     soak)          step soak node bench/soak.ts ${SOAK_IDLE:+--idle-seconds=$SOAK_IDLE} ;;
     *) echo "unknown step $s" >&2; exit 2 ;;
   esac
 done
 for n in ${SEMI:-}; do
-  step "soak-semi$n" node bench/soak.ts --idle-seconds=${SEMI_IDLE:-30} --node-arg=--max-semi-space-size=$n --tag=semi$n
-  step "throughput-semi$n" node bench/throughput.ts --sidecar-only --node-arg=--max-semi-space-size=$n --tag=semi$n
+  step "soak-semi$n" node bench/soak.ts --plain-node --idle-seconds=${SEMI_IDLE:-30} --node-arg=--max-semi-space-size=$n --tag=semi$n
+  step "throughput-semi$n" node bench/throughput.ts --plain-node --sidecar-only --node-arg=--max-semi-space-size=$n --tag=semi$n
 done
 if [ "${SI:-0}" = 1 ]; then step si-spawns node bench/si-spawns.ts; fi
 echo "results in $OUT/"

@@ -1,13 +1,15 @@
 /**
  * Target 1: /metrics throughput of (a) the sidecar, (b) Debian's prometheus-node-exporter, (c) bare Hono serving a
  * static body of the sidecar's /metrics size. One wrk run each, in sequence (2 cores: never two loads at once).
- * Run: node bench/throughput.ts [--sidecar-only] [--node-arg=--max-semi-space-size=4]...
+ * The sidecar runs with the `npm start` flags (lib.ts startSidecarProc npmStart: compile cache, --max-semi-space-size=4)
+ * unless --plain-node is given.
+ * Run: node bench/throughput.ts [--sidecar-only] [--plain-node] [--node-arg=--max-semi-space-size=N]...
  * Env: QUICK=1 (3 s runs), WRK_ARGS (default "-t2 -c16 -d10s --latency").
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QUICK, benchConfig, freePort, runWrk, sleep, startProc, startSidecarProc, waitHttp, writeResult, type WrkResult } from './lib.ts';
+import { NPM_START, QUICK, benchConfig, freePort, runWrk, sleep, startProc, startSidecarProc, waitHttp, writeResult, type WrkResult } from './lib.ts';
 
 const sidecarOnly = process.argv.includes('--sidecar-only');
 const nodeArgs = process.argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
@@ -29,6 +31,7 @@ async function measure(name: string, url: string): Promise<void> {
 const sidecar = await startSidecarProc({
   dir,
   nodeArgs,
+  npmStart: NPM_START,
   config: benchConfig(dir, '1s'),
 });
 let bodyBytes = 0;
@@ -36,7 +39,7 @@ try {
   await sleep(2500);
   const body = Buffer.from(await (await fetch(`${sidecar.url}/metrics`)).arrayBuffer());
   bodyBytes = body.length;
-  process.stdout.write(`sidecar /metrics body: ${bodyBytes} bytes (node ${nodeArgs.join(' ') || 'default flags'})\n`);
+  process.stdout.write(`sidecar /metrics body: ${bodyBytes} bytes (node ${NPM_START ? 'npm start flags ' : ''}${nodeArgs.join(' ')})\n`);
   writeResult(`throughput-sidecar-metrics-${tag}.txt`, body.toString());
   await measure('sidecar', `${sidecar.url}/metrics`);
   results.sidecar!.bodyBytes = bodyBytes;
@@ -72,6 +75,7 @@ if (!sidecarOnly) {
 
 const s = results.sidecar!;
 const summary = {
+  npmStartFlags: NPM_START,
   nodeArgs,
   sidecar: { reqPerSec: s.reqPerSec, p99ms: s.p99ms, bodyBytes },
   node_exporter: results.node_exporter && { reqPerSec: results.node_exporter.reqPerSec, p99ms: results.node_exporter.p99ms },
