@@ -244,7 +244,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
     if (touched.length > 0) logger.debug({ channels: touched, events: events.length }, 'notifications queued');
     reportDepth();
-    for (const ch of touched) delivery.kick(ch);
+    // each channel's send starts in its own task, after this evaluation: formatting a large group (Block Kit, HTML)
+    // then does not add to the evaluation's time on the thread that also serves /metrics
+    for (const ch of touched) setImmediate(() => delivery.kick(ch));
   }
 
   function stateFor(item: Routed, prev: NotificationState | undefined): NotificationState {
@@ -272,7 +274,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       delivery.start();
     },
     stop: () => delivery.stop(),
-    flush: () => delivery.idle(),
+    // kicks are deferred with setImmediate: let those already queued run first
+    flush: () => new Promise<void>((r) => setImmediate(r)).then(() => delivery.idle()),
     queueDepth: () => outbox.depth(),
     setConfig(cfg) {
       config = cfg;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
@@ -13,7 +13,7 @@ export interface RunningSidecar {
   dir: string;
   configPath: string;
   output(): string;
-  /** SIGTERM and wait for exit (SIGKILL after 6 s); resolves with the exit code */
+  /** SIGTERM and wait for exit (SIGKILL after 6 s); removes the temp dir it made; resolves with the exit code */
   stop(): Promise<number | null>;
   /** SIGKILL, no cleanup: a crash */
   kill(): Promise<void>;
@@ -24,6 +24,7 @@ export interface RunningSidecar {
  * dir (storage under it unless the config says otherwise); waits until /ready answers 200.
  */
 export async function startSidecar(opts: { config: string; env?: Record<string, string>; dir?: string; port?: number; waitReady?: boolean }): Promise<RunningSidecar> {
+  const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'prodpulse-sidecar-')));
   const configPath = join(dir, 'alerts.yaml');
   await writeFile(configPath, opts.config);
@@ -46,11 +47,14 @@ export async function startSidecar(opts: { config: string; env?: Record<string, 
     configPath,
     output: () => out,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 6000);
-      const code = await exited;
-      clearTimeout(t);
+      let code = child.exitCode;
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 6000);
+        code = await exited;
+        clearTimeout(t);
+      }
+      if (ownDir) await rm(dir, { recursive: true, force: true });
       return code;
     },
     async kill() {
