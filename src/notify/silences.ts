@@ -50,14 +50,8 @@ export type SilenceInput = z.output<typeof silenceInputSchema>;
 
 export type SilenceStatus = 'active' | 'pending' | 'expired';
 
-export interface Silence {
-  id: string;
-  matchers: Matcher[];
-  startsAt: number;
-  endsAt: number;
-  createdBy: string;
-  comment: string;
-  createdAt: number;
+/** A stored silence (or a maintenance window shown as one) with where it comes from and whether it is in force. */
+export interface Silence extends Omit<SilenceRow, 'updatedAt'> {
   /** 'config' for maintenance windows from alerts.yaml (read-only) */
   source: 'api' | 'config';
   status: SilenceStatus;
