@@ -142,9 +142,11 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       }
       metrics.configReloads.inc({ result: 'success' });
       metrics.configLastReloadSuccess.set(1);
-      const restartNeeded = (['sampling', 'server', 'storage'] as const).some((k) => stableJson(loaded.config[k]) !== stableJson(config[k]));
+      // rules, channels, defaults, maintenance and server.token apply now; the rest is read once at start
+      const fixedAtStart = (c: Config) => stableJson({ sampling: c.sampling, storage: c.storage, server: { ...c.server, token: undefined } });
+      const restartNeeded = fixedAtStart(loaded.config) !== fixedAtStart(config);
       config = loaded.config;
-      logger.info({ reason, restartNeeded }, restartNeeded ? 'config reloaded; sampling and server changes take effect after a restart' : 'config reloaded');
+      logger.info({ reason, restartNeeded }, restartNeeded ? 'config reloaded; sampling, storage and server changes (other than the token) take effect after a restart' : 'config reloaded');
       return { ok: true, errors: [] };
     },
     async stop(graceMs = 4000) {
