@@ -1,18 +1,12 @@
 import type { AlertEvent, Channel } from '../types.ts';
 import type { ChannelConfig } from '../../config/schema.ts';
 import { generatorUrl, rfc3339 } from './format.ts';
-import { httpStatusError, networkError, readBodySafe, safeHost, splitCredentials } from './http-errors.ts';
+import { postJson, safeHost, type HttpChannelDeps } from './http-errors.ts';
 import { annotationsOf } from './webhook.ts';
 
 export type AlertmanagerConfig = Extract<ChannelConfig, { type: 'alertmanager' }>;
 
-export interface AlertmanagerDeps {
-  fetch: typeof fetch;
-  now: () => number;
-  externalUrl?: string | undefined;
-  version?: string | undefined;
-  secrets: readonly string[];
-}
+export type AlertmanagerDeps = HttpChannelDeps;
 
 /** A firing alert stays active in Alertmanager this many resend intervals without being re-posted. */
 export const ENDS_AT_RESEND_FACTOR = 4;
@@ -41,28 +35,15 @@ export function postableAlerts(events: readonly AlertEvent[], now: number, resen
 }
 
 export function createAlertmanagerChannel(name: string, cfg: AlertmanagerConfig, deps: AlertmanagerDeps): Channel {
-  const { url: base, authorization } = splitCredentials(cfg.url);
-  const endpoint = `${base.replace(/\/+$/, '')}/api/v2/alerts`;
+  // credentials stay in the URL given to postJson, which turns them into a Basic header
+  const endpoint = new URL(cfg.url);
+  endpoint.pathname = `${endpoint.pathname.replace(/\/+$/, '')}/api/v2/alerts`;
   const what = `alertmanager ${name} (${safeHost(cfg.url)})`;
   return {
     name,
     type: 'alertmanager',
     resendIntervalMs: cfg.resend_interval,
-    async send(events: AlertEvent[], signal: AbortSignal): Promise<void> {
-      const body = JSON.stringify(postableAlerts(events, deps.now(), cfg.resend_interval, deps.externalUrl));
-      let res: Response;
-      try {
-        res = await deps.fetch(endpoint, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': `prodpulse/${deps.version ?? 'dev'}`, ...(authorization ? { authorization } : {}) },
-          body,
-          signal,
-        });
-      } catch (err) {
-        throw networkError(what, err, deps.secrets);
-      }
-      const text = await readBodySafe(res);
-      if (res.status < 200 || res.status >= 300) throw httpStatusError(what, res, text, deps.secrets, deps.now());
-    },
+    send: (events: AlertEvent[], signal: AbortSignal) =>
+      postJson(what, endpoint.toString(), postableAlerts(events, deps.now(), cfg.resend_interval, deps.externalUrl), { signal }, deps),
   };
 }

@@ -105,3 +105,41 @@ export async function readBodySafe(res: { text(): Promise<string> }, limit = 200
     return '';
   }
 }
+
+/** What an HTTP channel (webhook, Alertmanager) needs from outside. */
+export interface HttpChannelDeps {
+  fetch: typeof fetch;
+  now: () => number;
+  externalUrl?: string | undefined;
+  version?: string | undefined;
+  secrets: readonly string[];
+}
+
+/**
+ * POSTs a JSON body; resolves on 2xx. Network trouble and non-2xx answers become NotifyErrors (recoverable or not,
+ * Retry-After honoured) whose text carries no secret. Credentials in `rawUrl` travel as a Basic header, since
+ * fetch refuses URLs with userinfo; redirects are not followed.
+ */
+export async function postJson(
+  what: string,
+  rawUrl: string,
+  body: unknown,
+  opts: { headers?: Record<string, string>; signal: AbortSignal },
+  deps: HttpChannelDeps,
+): Promise<void> {
+  const { url, authorization } = splitCredentials(rawUrl);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': `prodpulse/${deps.version ?? 'dev'}`,
+    ...(authorization ? { authorization } : {}),
+    ...opts.headers,
+  };
+  let res: Response;
+  try {
+    res = await deps.fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: opts.signal, redirect: 'manual' });
+  } catch (err) {
+    throw networkError(what, err, deps.secrets);
+  }
+  const text = await readBodySafe(res);
+  if (res.status < 200 || res.status >= 300) throw httpStatusError(what, res, text, deps.secrets, deps.now());
+}

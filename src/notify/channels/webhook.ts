@@ -1,17 +1,11 @@
 import type { AlertEvent, Channel } from '../types.ts';
 import type { ChannelConfig } from '../../config/schema.ts';
 import { commonEntries, generatorUrl, groupStatus, rfc3339 } from './format.ts';
-import { httpStatusError, networkError, readBodySafe, safeHost, splitCredentials } from './http-errors.ts';
+import { postJson, safeHost, type HttpChannelDeps } from './http-errors.ts';
 
 export type WebhookConfig = Extract<ChannelConfig, { type: 'webhook' }>;
 
-export interface WebhookDeps {
-  fetch: typeof fetch;
-  now: () => number;
-  externalUrl?: string | undefined;
-  version?: string | undefined;
-  secrets: readonly string[];
-}
+export type WebhookDeps = HttpChannelDeps;
 
 /** One alert as Alertmanager's webhook receiver sends it. */
 export interface WebhookAlert {
@@ -72,26 +66,12 @@ export function webhookPayload(receiver: string, events: readonly AlertEvent[], 
 }
 
 export function createWebhookChannel(name: string, cfg: WebhookConfig, deps: WebhookDeps): Channel {
-  const { url, authorization } = splitCredentials(cfg.url);
+  new URL(cfg.url); // an unusable URL fails here, at creation, rather than at every send
   const what = `webhook ${name} (${safeHost(cfg.url)})`;
   return {
     name,
     type: 'webhook',
-    async send(events: AlertEvent[], signal: AbortSignal): Promise<void> {
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        'user-agent': `prodpulse/${deps.version ?? 'dev'}`,
-        ...(authorization ? { authorization } : {}),
-        ...cfg.headers,
-      };
-      let res: Response;
-      try {
-        res = await deps.fetch(url, { method: 'POST', headers, body: JSON.stringify(webhookPayload(name, events, deps.externalUrl)), signal, redirect: 'manual' });
-      } catch (err) {
-        throw networkError(what, err, deps.secrets);
-      }
-      const body = await readBodySafe(res);
-      if (res.status < 200 || res.status >= 300) throw httpStatusError(what, res, body, deps.secrets, deps.now());
-    },
+    send: (events: AlertEvent[], signal: AbortSignal) =>
+      postJson(what, cfg.url, webhookPayload(name, events, deps.externalUrl), { headers: cfg.headers, signal }, deps),
   };
 }
