@@ -41,14 +41,16 @@ rules:
   [many],
 );
 const metricsUrl = `${sc.url}/metrics`;
-// evidence: how long each evaluation blocks the (shared) event loop, and the loop's worst stalls
+// evidence: how long each evaluation takes end to end (wall time; it runs in slices, src/lib/slice.ts), and the
+// loop's worst stalls (monitorEventLoopDelay below)
 const evalMs: { ms: number; at: number }[] = [];
-const alerting = sc.sidecar.alerting as { evaluate: (r: unknown, u?: unknown) => void };
-const origEvaluate = alerting.evaluate.bind(alerting);
-alerting.evaluate = (r, u) => {
+type Sliced = (r: unknown, u: unknown, s: unknown) => Promise<void>;
+const alerting = sc.sidecar.alerting as unknown as { evaluateSliced: Sliced };
+const origEvaluate = alerting.evaluateSliced.bind(alerting);
+alerting.evaluateSliced = async (r, u, s) => {
   const t = performance.now();
   try {
-    origEvaluate(r, u);
+    await origEvaluate(r, u, s);
   } finally {
     evalMs.push({ ms: performance.now() - t, at: now() });
   }

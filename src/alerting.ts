@@ -2,13 +2,15 @@ import { channelInactiveReason, type Config } from './config/schema.ts';
 import type { Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
 import { VERSION } from './lib/version.ts';
+import { redactText } from './lib/redact.ts';
 import type { MetricsRegistry } from './metrics/registry.ts';
 import { channelSecrets, createChannel, describeChannel, type ChannelDeps, type ChannelDescription } from './notify/channels/index.ts';
 import { createNotifier, notifierConfigFromConfig, type Notifier, type RetryOptions } from './notify/pipeline.ts';
 import type { Channel } from './notify/types.ts';
-import { RuleEngine, type ActiveAlert, type PersistedAlert } from './rules/engine.ts';
+import { RuleEngine, validateRules, type ActiveAlert, type PersistedAlert } from './rules/engine.ts';
 import type { Reading } from './snapshot/snapshot.ts';
 import { createAlertStateRepo } from './store/alert-state-repo.ts';
+import { runSliced, runToEnd, type Slicer, type Steps } from './lib/slice.ts';
 import type { Db } from './store/db.ts';
 
 export interface AlertingDeps {
@@ -30,8 +32,18 @@ export interface ChannelStatus extends ChannelDescription {
 export interface Alerting {
   /** `unavailable`: metrics whose collector failed this cycle; their rules keep their state instead of resolving */
   evaluate(readings: readonly Reading[], unavailable?: ReadonlySet<string>): void;
-  /** swaps in the rules, channels and notification settings of a new valid config */
-  applyConfig(config: Config): void;
+  /**
+   * The same evaluation in slices (src/lib/slice.ts), for the thread that serves HTTP: rules, notification
+   * records and alert states are worked through in steps and written in short transactions, with a turn for the
+   * event loop whenever a slice is spent. Evaluations must not overlap (the scheduler awaits each one).
+   */
+  evaluateSliced(readings: readonly Reading[], unavailable: ReadonlySet<string> | undefined, slicer: Slicer): Promise<void>;
+  /**
+   * Swaps in the rules, channels and notification settings of a new valid config. Invalid rules throw at once,
+   * before anything changes. During a sliced evaluation the swap waits for it to finish; the promise settles
+   * once the config is in effect.
+   */
+  applyConfig(config: Config): Promise<void>;
   active(): ActiveAlert[];
   channels(): ChannelStatus[];
   readonly notifier: Notifier;
@@ -59,7 +71,9 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
       }
       if (reason === undefined) {
         try {
-          channels.set(name, createChannel(name, cfg, { logger, version: VERSION, ...(config.server.external_url ? { externalUrl: config.server.external_url } : {}), ...deps.channelDeps }));
+          const channel = createChannel(name, cfg, { logger, version: VERSION, ...(config.server.external_url ? { externalUrl: config.server.external_url } : {}), ...deps.channelDeps });
+          channels.set(name, channel);
+          channel.prepare?.().catch((err: unknown) => logger.warn({ channel: name, err: redactText((err as Error)?.message ?? String(err), channelSecrets(cfg)) }, 'channel library failed to load; the first send retries'));
         } catch (err) {
           // the message is already redacted by createChannel
           reason = `unusable configuration: ${(err as Error).message}`;
@@ -98,24 +112,34 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
   // Alert states are written when they change shape (new, pending→firing, keep-firing, gone), not every cycle:
   // a value that moves while firing is re-read from the next sample after a restart anyway.
   const persisted = new Map<string, string>(restored.map((s) => [s.fingerprint, shapeOf(s)]));
-  const persistAndPublish = () => {
-    const states = engine.exportState();
+  /** rows per write transaction (see notify/pipeline.ts) */
+  const CHUNK = 200;
+  function* persistSteps(): Steps<void> {
     const now = clock.now();
+    const changed: PersistedAlert[] = [];
     const seen = new Set<string>();
-    db.tx(() => {
-      for (const st of states) {
-        seen.add(st.fingerprint);
-        const shape = shapeOf(st);
-        if (persisted.get(st.fingerprint) === shape) continue;
-        stateRepo.save(st.fingerprint, st, now);
-        persisted.set(st.fingerprint, shape);
-      }
-      for (const fp of persisted.keys()) {
-        if (seen.has(fp)) continue;
-        stateRepo.delete(fp);
-        persisted.delete(fp);
-      }
-    });
+    for (const st of engine.exportState()) {
+      seen.add(st.fingerprint);
+      if (persisted.get(st.fingerprint) !== shapeOf(st)) changed.push(st);
+    }
+    yield;
+    const gone = [...persisted.keys()].filter((fp) => !seen.has(fp));
+    for (let i = 0; i < changed.length; i += CHUNK) {
+      const chunk = changed.slice(i, i + CHUNK);
+      db.tx(() => {
+        for (const st of chunk) stateRepo.save(st.fingerprint, st, now);
+      });
+      for (const st of chunk) persisted.set(st.fingerprint, shapeOf(st));
+      yield;
+    }
+    for (let i = 0; i < gone.length; i += CHUNK) {
+      const chunk = gone.slice(i, i + CHUNK);
+      db.tx(() => {
+        for (const fp of chunk) stateRepo.delete(fp);
+      });
+      for (const fp of chunk) persisted.delete(fp);
+      yield;
+    }
     metrics.alerts.reset();
     const counts = new Map<string, { alertname: string; severity: string; state: string; n: number }>();
     for (const a of engine.active()) {
@@ -125,30 +149,65 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
       counts.set(k, c);
     }
     for (const c of counts.values()) metrics.alerts.set({ alertname: c.alertname, severity: c.severity, state: c.state }, c.n);
-  };
+  }
 
+  /**
+   * One evaluation: rules → notifications (outbox first) → alert states. Notifying before saving states means a
+   * crash in between repeats at most a notification (dedup then usually absorbs it) and never loses one.
+   */
   let pendingEvents = droppedOnRestore;
+  function* evaluateSteps(readings: readonly Reading[], unavailable: ReadonlySet<string> | undefined): Steps<void> {
+    const events = [...pendingEvents, ...(yield* engine.evaluateSteps(readings, unavailable))];
+    pendingEvents = [];
+    try {
+      const firing = engine.firing();
+      yield;
+      yield* notifier.processSteps(events, firing);
+    } catch (err) {
+      // keep the events (resolutions above all) for the next evaluation rather than lose them
+      pendingEvents = events;
+      throw err;
+    } finally {
+      yield* persistSteps();
+      metrics.queueDepth.set(notifier.queueDepth());
+    }
+  }
+
+  const applyNow = (config: Config) => {
+    // rules first: if they cannot be compiled nothing else has changed
+    const resolved = engine.replaceRules(config.rules);
+    buildChannels(config);
+    notifier.setConfig(notifierConfigFromConfig(config));
+    pendingEvents.push(...resolved);
+  };
+  let inflight: Promise<void> | null = null;
+
   return {
     notifier,
     evaluate(readings, unavailable) {
-      const events = [...pendingEvents, ...engine.evaluate(readings, unavailable)];
-      pendingEvents = [];
-      try {
-        persistAndPublish();
-        notifier.process(events, engine.firing());
-      } catch (err) {
-        // keep the events (resolutions above all) for the next evaluation rather than lose them
-        pendingEvents = events;
-        throw err;
-      }
-      metrics.queueDepth.set(notifier.queueDepth());
+      runToEnd(evaluateSteps(readings, unavailable));
+    },
+    evaluateSliced(readings, unavailable, slicer) {
+      const run = runSliced(evaluateSteps(readings, unavailable), slicer).finally(() => {
+        if (inflight === run) inflight = null;
+      });
+      inflight = run;
+      return run;
     },
     applyConfig(config) {
-      // rules first: if they cannot be compiled nothing else has changed
-      const resolved = engine.replaceRules(config.rules);
-      buildChannels(config);
-      notifier.setConfig(notifierConfigFromConfig(config));
-      pendingEvents.push(...resolved);
+      if (!inflight) {
+        applyNow(config);
+        return Promise.resolve();
+      }
+      validateRules(config.rules); // throws now, like applyNow would
+      const after: Promise<void> = inflight
+        .catch(() => undefined)
+        .then(() => applyNow(config))
+        .finally(() => {
+          if (inflight === after) inflight = null;
+        });
+      inflight = after;
+      return after;
     },
     active: () => engine.active(),
     channels: () => statuses,

@@ -21,6 +21,7 @@ import { MetricsRegistry } from './metrics/registry.ts';
 import { Scheduler } from './snapshot/scheduler.ts';
 import type { Snapshot } from './snapshot/snapshot.ts';
 import { SnapshotStore } from './snapshot/store.ts';
+import { createSlicer } from './lib/slice.ts';
 
 /** Every edge to the outside world, injectable for tests. */
 export interface SidecarDeps {
@@ -76,12 +77,16 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     s.readings.push(info);
     store.publish(s);
     metrics.applySnapshot(s);
+    // the new sample is served from here on; rules then run in slices so scrapes keep being answered meanwhile
+    exposition.invalidate();
+    const slicer = createSlicer();
+    if (slicer.due()) await slicer.pause();
     try {
-      alerting.evaluate(s.readings, s.unavailable);
+      await alerting.evaluateSliced(s.readings, s.unavailable, slicer);
     } catch (err) {
       logger.error({ err: { message: (err as Error).message } }, 'rule evaluation failed');
     }
-    exposition.invalidate();
+    exposition.invalidate(); // prodpulse_alerts and the notification metrics changed
   };
 
   const scheduler = new Scheduler({
@@ -132,7 +137,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
         return { ok: false, errors: loaded.errors };
       }
       try {
-        alerting.applyConfig(loaded.config);
+        await alerting.applyConfig(loaded.config);
       } catch (err) {
         metrics.configReloads.inc({ result: 'failure' });
         metrics.configLastReloadSuccess.set(0);

@@ -15,6 +15,7 @@ import { silenceStage } from './stages/silence.ts';
 import { dedupDecide } from './stages/dedup.ts';
 import { repeatDecide, type ActiveAlertLike } from './stages/repeat.ts';
 import { groupByChannel } from './stages/group.ts';
+import { runToEnd, type Steps } from '../lib/slice.ts';
 
 export type { ActiveAlertLike } from './stages/repeat.ts';
 export type { NotifierMetrics, RetryOptions, Outcome } from './delivery.ts';
@@ -57,6 +58,13 @@ export interface NotifierDeps {
 export interface Notifier {
   /** one evaluation: events the engine emitted, and its active alerts (for reminders). Writes the outbox, then sends. */
   process(events: AlertEvent[], firing: readonly ActiveAlertLike[]): void;
+  /**
+   * `process` in steps for runSliced (src/lib/slice.ts). Database writes are short transactions (a chunk of rows
+   * each) and a pause only ever falls between two of them. Write order favours at-least-once: history, then each
+   * channel's outbox row, then the notification records; a crash between them can repeat a notification, never
+   * lose one. Calls must not overlap (the caller serialises evaluations).
+   */
+  processSteps(events: AlertEvent[], firing: readonly ActiveAlertLike[]): Steps<void>;
   /** delivers rows left pending by a previous run, then keeps delivering */
   start(): void;
   /** stops delivery; rows in flight stay pending for the next start */
@@ -122,7 +130,12 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   /** fingerprint\0channel → its notification state (null: known to have none) */
   const stateCache = new Map<string, NotificationState | null>();
 
-  function process(events: AlertEvent[], firing: readonly ActiveAlertLike[]): void {
+  /** settles once every deferred kick so far has run */
+  let kicking: Promise<void> = Promise.resolve();
+  /** rows per write transaction: ≈ 1–2 ms of SQLite work, so a slice stays short */
+  const CHUNK = 200;
+
+  function* processSteps(events: AlertEvent[], firing: readonly ActiveAlertLike[]): Steps<void> {
     const now = clock.now();
     if (now - lastPrune >= 3_600_000) prune();
     const mutedBy = silences.matcherAt(now);
@@ -151,102 +164,123 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       return q;
     };
 
-    let touched: string[];
+    const touched: string[] = [];
     try {
-      touched = db.tx(() => {
-        for (const e of events) history.record(e, now);
+      // route → silence
+      // a resolution also goes wherever the firing went, even if a reload has since routed the rule elsewhere
+      const channelsForEvent = (e: AlertEvent) => {
+        const own = channelsFor(e.alert);
+        if (e.kind !== 'resolved') return own;
+        const told = [...deps.channels.keys()].filter((ch) => !own.includes(ch) && lookup(e.fingerprint, ch)?.firingSent);
+        return told.length ? [...own, ...told] : own;
+      };
+      const { kept, silenced } = silenceStage(route(events, channelsForEvent), mutedBy);
+      yield;
+      for (const { channel, event } of silenced) {
+        const prev = lookup(event.fingerprint, channel);
+        put({
+          fingerprint: event.fingerprint,
+          channel,
+          alert: event.alert,
+          kind: event.kind,
+          firingSent: event.kind === 'firing' ? (prev?.firingSent ?? false) : false,
+          silenced: true,
+          outboxId: prev?.outboxId ?? null,
+          notifiedAt: prev?.notifiedAt ?? null,
+          event,
+        });
+        deps.metrics?.onOutcome(channel, 'silenced', 0);
+        yield;
+      }
 
-        // route → silence
-        // a resolution also goes wherever the firing went, even if a reload has since routed the rule elsewhere
-        const channelsForEvent = (e: AlertEvent) => {
-          const own = channelsFor(e.alert);
-          if (e.kind !== 'resolved') return own;
-          const told = [...deps.channels.keys()].filter((ch) => !own.includes(ch) && lookup(e.fingerprint, ch)?.firingSent);
-          return told.length ? [...own, ...told] : own;
-        };
-        const { kept, silenced } = silenceStage(
-          route(events, channelsForEvent),
-          mutedBy,
-        );
-        for (const { channel, event } of silenced) {
-          const prev = lookup(event.fingerprint, channel);
-          put({
-            fingerprint: event.fingerprint,
-            channel,
-            alert: event.alert,
-            kind: event.kind,
-            firingSent: event.kind === 'firing' ? (prev?.firingSent ?? false) : false,
-            silenced: true,
-            outboxId: prev?.outboxId ?? null,
-            notifiedAt: prev?.notifiedAt ?? null,
-            event,
-          });
-          deps.metrics?.onOutcome(channel, 'silenced', 0);
+      // dedup
+      const toSend: Routed[] = [];
+      for (const item of kept) {
+        const prev = lookup(item.event.fingerprint, item.channel);
+        const d = dedupDecide(item, prev, sendResolvedOn(item.channel));
+        if (d.send) {
+          toSend.push(item);
+          // provisional; outboxId and notifiedAt are set once the row exists
+          put({ ...stateFor(item, prev), kind: item.event.kind, firingSent: item.event.kind === 'firing', silenced: false });
+        } else if (item.event.kind === 'resolved') {
+          put({ ...stateFor(item, prev), kind: 'resolved', firingSent: false, silenced: false });
         }
+        yield;
+      }
 
-        // dedup
-        const toSend: Routed[] = [];
-        for (const item of kept) {
-          const prev = lookup(item.event.fingerprint, item.channel);
-          const d = dedupDecide(item, prev, sendResolvedOn(item.channel));
-          if (d.send) {
-            toSend.push(item);
-            // provisional; outboxId and notifiedAt are set once the row exists
-            put({ ...stateFor(item, prev), kind: item.event.kind, firingSent: item.event.kind === 'firing', silenced: false });
-          } else if (item.event.kind === 'resolved') {
-            put({ ...stateFor(item, prev), kind: 'resolved', firingSent: false, silenced: false });
+      // repeat: reminders and firing alerts not yet notified (a silence ended)
+      for (const a of firing) {
+        if (a.state !== 'firing') continue;
+        const muted = mutedBy(a.labels) !== undefined;
+        for (const ch of new Set(channelsFor(a.alert, a.channels))) {
+          const prev = lookup(a.fingerprint, ch);
+          if (muted) {
+            if (prev && !prev.silenced) put({ ...prev, silenced: true });
+            continue;
           }
-        }
-
-        // repeat: reminders and firing alerts not yet notified (a silence ended)
-        for (const a of firing) {
-          if (a.state !== 'firing') continue;
-          const muted = mutedBy(a.labels) !== undefined;
-          for (const ch of new Set(channelsFor(a.alert, a.channels))) {
-            const prev = lookup(a.fingerprint, ch);
-            if (muted) {
-              if (prev && !prev.silenced) put({ ...prev, silenced: true });
-              continue;
-            }
-            const r = repeatDecide(
-              a,
-              prev && { firingSent: prev.firingSent, notifiedAt: prev.notifiedAt, queued: isQueued(prev.outboxId), event: prev.event },
-              intervalOn(ch),
-              now,
-            );
-            if (!r.send) {
-              if (prev?.silenced) put({ ...prev, silenced: false });
-              continue;
-            }
-            const item = { channel: ch, event: r.event };
-            toSend.push(item);
-            put({ ...stateFor(item, prev), kind: 'firing', firingSent: true, silenced: false });
+          const r = repeatDecide(
+            a,
+            prev && { firingSent: prev.firingSent, notifiedAt: prev.notifiedAt, queued: isQueued(prev.outboxId), event: prev.event },
+            intervalOn(ch),
+            now,
+          );
+          if (!r.send) {
+            if (prev?.silenced) put({ ...prev, silenced: false });
+            continue;
           }
+          const item = { channel: ch, event: r.event };
+          toSend.push(item);
+          put({ ...stateFor(item, prev), kind: 'firing', firingSent: true, silenced: false });
         }
+        yield;
+      }
 
-        // group → outbox (written before any send)
-        const groups = groupByChannel(toSend);
-        for (const [ch, evs] of groups) {
-          const id = outbox.enqueue(ch, evs, now);
-          for (const e of evs) {
-            const st = overlay.get(key(e.fingerprint, ch));
-            if (st) put({ ...st, outboxId: id, notifiedAt: now, event: e });
-          }
+      // writes: history, then group → outbox (written before any send), then notification records
+      for (let i = 0; i < events.length; i += CHUNK) {
+        db.tx(() => {
+          for (const e of events.slice(i, i + CHUNK)) history.record(e, now);
+        });
+        yield;
+      }
+      const groups = groupByChannel(toSend);
+      for (const [ch, evs] of groups) {
+        const id = db.tx(() => outbox.enqueue(ch, evs, now));
+        for (const e of evs) {
+          const st = overlay.get(key(e.fingerprint, ch));
+          if (st) put({ ...st, outboxId: id, notifiedAt: now, event: e });
         }
-        for (const k of dirty) notifications.upsert(overlay.get(k)!, now);
-        return [...groups.keys()];
-      });
+        touched.push(ch);
+        yield;
+      }
+      const keys = [...dirty];
+      for (let i = 0; i < keys.length; i += CHUNK) {
+        db.tx(() => {
+          for (const k of keys.slice(i, i + CHUNK)) notifications.upsert(overlay.get(k)!, now);
+        });
+        yield;
+      }
     } catch (err) {
-      // the transaction rolled back: forget what this call cached so the db stays the truth
+      // a write failed: forget what this call cached so the db stays the truth
       for (const k of dirty) stateCache.delete(k);
       throw err;
+    } finally {
+      // rows already written are sent even if a later write failed
+      if (touched.length > 0) logger.debug({ channels: touched, events: events.length }, 'notifications queued');
+      reportDepth();
+      // each channel's send starts after this evaluation, in its own turn of the event loop (an immediate queued
+      // by an immediate runs after the next I/O poll), so formatting four large messages is four short stalls
+      const kicked = new Promise<void>((done) => {
+        const next = (i: number) => {
+          if (i >= touched.length) return done();
+          setImmediate(() => {
+            delivery.kick(touched[i]!);
+            next(i + 1);
+          });
+        };
+        next(0);
+      });
+      kicking = Promise.all([kicking, kicked]).then(() => undefined);
     }
-
-    if (touched.length > 0) logger.debug({ channels: touched, events: events.length }, 'notifications queued');
-    reportDepth();
-    // each channel's send starts in its own task, after this evaluation: formatting a large group (Block Kit, HTML)
-    // then does not add to the evaluation's time on the thread that also serves /metrics
-    for (const ch of touched) setImmediate(() => delivery.kick(ch));
   }
 
   function stateFor(item: Routed, prev: NotificationState | undefined): NotificationState {
@@ -264,7 +298,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   }
 
   return {
-    process,
+    process: (events, firing) => runToEnd(processSteps(events, firing)),
+    processSteps,
     start() {
       prune();
       outbox.dueNow(clock.now());
@@ -274,8 +309,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       delivery.start();
     },
     stop: () => delivery.stop(),
-    // kicks are deferred with setImmediate: let those already queued run first
-    flush: () => new Promise<void>((r) => setImmediate(r)).then(() => delivery.idle()),
+    // kicks are deferred (one event-loop turn each): let those already queued run first
+    flush: () => new Promise<void>((r) => setImmediate(r)).then(() => kicking).then(() => delivery.idle()),
     queueDepth: () => outbox.depth(),
     setConfig(cfg) {
       config = cfg;

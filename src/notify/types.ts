@@ -39,6 +39,11 @@ export interface Channel {
   readonly name: string;
   readonly type: 'slack' | 'email' | 'webhook' | 'alertmanager';
   send(events: AlertEvent[], signal: AbortSignal): Promise<void>;
+  /**
+   * Loads what sending needs (a client library) ahead of the first send, so the memory it takes shows from the
+   * start and the first alert storm does not also pay for compiling it on the thread that serves /metrics.
+   */
+  prepare?(): Promise<void>;
   /** set by channels whose far end expires firing alerts (Alertmanager): re-send firing alerts this often */
   readonly resendIntervalMs?: number;
 }

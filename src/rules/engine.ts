@@ -36,6 +36,7 @@ import type { Reading } from '../snapshot/snapshot.ts';
 import { alertFingerprint } from './fingerprint.ts';
 import { compileMatchers, type LabelPredicate } from './matchers.ts';
 import { defaultSummary, renderTemplate } from './templates.ts';
+import { runToEnd, type Steps } from '../lib/slice.ts';
 
 export type AlertStateName = 'pending' | 'firing';
 type Severity = AlertEvent['severity'];
@@ -170,6 +171,11 @@ function render(rule: RuleConfig, inst: Instance): Record<string, string> {
   return out;
 }
 
+/** Throws what `replaceRules` would throw for these rules (duplicate alert name, bad match), changing nothing. */
+export function validateRules(rules: RuleConfig[]): void {
+  compileRules(rules);
+}
+
 export class RuleEngine {
   readonly #clock: Clock;
   #rules: CompiledRule[];
@@ -192,6 +198,15 @@ export class RuleEngine {
    * rather than resolving because a sample is missing.
    */
   evaluate(readings: readonly Reading[], unavailable?: ReadonlySet<string>): AlertEvent[] {
+    return runToEnd(this.evaluateSteps(readings, unavailable));
+  }
+
+  /**
+   * The same evaluation as `evaluate`, one series per step, for `runSliced` (src/lib/slice.ts): with thousands of
+   * series the serving thread gets a turn between steps. Rules must not be replaced while it runs (the caller
+   * serialises evaluations and reloads).
+   */
+  *evaluateSteps(readings: readonly Reading[], unavailable?: ReadonlySet<string>): Steps<AlertEvent[]> {
     const now = this.#clock.now();
     const byMetric = new Map<string, Reading[]>();
     for (const r of readings) {
@@ -205,6 +220,7 @@ export class RuleEngine {
       if (unavailable?.has(rule.metric)) continue;
       const seen = new Set<string>();
       for (const reading of byMetric.get(rule.metric) ?? []) {
+        yield;
         if (!c.matches(reading.labels)) continue;
         const labels = alertLabels(rule, reading.labels);
         const fp = alertFingerprint(rule.alert, labels);
@@ -239,6 +255,7 @@ export class RuleEngine {
         if (inst.state === 'pending') instances.delete(inst.fingerprint);
         else this.#notHolding(c, inst, now, events);
       }
+      yield;
     }
     return events;
   }

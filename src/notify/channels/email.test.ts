@@ -18,6 +18,30 @@ test('emailHtml escapes every interpolated string', () => {
   assert.ok(html.includes('href="http://h/?a=&quot;b&quot;&amp;c=&lt;d&gt;"'));
 });
 
+test('a large group is formatted whole and sent base64-encoded; a small one stays quoted-printable', async () => {
+  const sent: { text: string; html: string; textEncoding?: string }[] = [];
+  const read = async (b: string | AsyncIterable<Buffer>) => {
+    if (typeof b === 'string') return b;
+    let s = '';
+    for await (const c of b) s += c.toString('utf8');
+    return s;
+  };
+  const transport = {
+    sendMail: async (m: { text: string | AsyncIterable<Buffer>; html: string | AsyncIterable<Buffer>; textEncoding?: string }) => {
+      sent.push({ text: await read(m.text), html: await read(m.html), ...(m.textEncoding ? { textEncoding: m.textEncoding } : {}) });
+      return { rejected: [] };
+    },
+  };
+  const ch = createChannel('mail', { type: 'email', url: 'smtp://127.0.0.1:1', from: 'a@x', to: ['b@x'] } as never, { createTransport: () => transport as never });
+  const many = Array.from({ length: 600 }, (_, i) => firing({ alert: 'Big', labels: { i: String(i) }, summary: `number ${i}` }, NOW));
+  await ch.send(many, new AbortController().signal);
+  await ch.send(many.slice(0, 1), new AbortController().signal);
+  assert.equal(sent[0]!.textEncoding, 'base64');
+  assert.match(sent[0]!.text, /^\[FIRING:600\] Big/);
+  assert.ok(sent[0]!.text.includes('number 599') && sent[0]!.html.includes('number 599'), 'every alert is in both parts');
+  assert.equal(sent[1]!.textEncoding, undefined);
+});
+
 test('smtpError: 4xx and connection trouble recoverable; 5xx and EAUTH not', () => {
   const map = (e: object) => smtpError('email x', Object.assign(new Error('m'), e), []);
   assert.deepEqual([map({ code: 'EENVELOPE', responseCode: 421 }).recoverable, map({ code: 'EENVELOPE', responseCode: 421 }).reason], [true, 'smtp_421']);

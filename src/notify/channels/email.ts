@@ -1,15 +1,17 @@
+import { Readable } from 'node:stream';
 import type { AlertEvent, Channel } from '../types.ts';
 import { NotifyError } from '../types.ts';
 import type { ChannelConfig } from '../../config/schema.ts';
 import { redactText } from '../../lib/redact.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { displayLabels, escapeHtml, formatValue, plainText, summaryOf, timeLine, title } from './format.ts';
+import { alertBlock, displayLabels, escapeHtml, formatValue, plainTextOf, summaryOf, timeLine, title } from './format.ts';
+import { mapSliced } from '../../lib/slice.ts';
 
 export type EmailConfig = Extract<ChannelConfig, { type: 'email' }>;
 
 /** The part of a nodemailer transporter we use; injectable so a test can wrap the real one. */
 export interface MailTransport {
-  sendMail(mail: { from: string; to: string[]; subject: string; text: string; html: string; headers?: Record<string, string>; signal?: AbortSignal }): Promise<{ rejected?: unknown[] }>;
+  sendMail(mail: { from: string; to: string[]; subject: string; text: string | Readable; html: string | Readable; headers?: Record<string, string>; textEncoding?: 'base64' | 'quoted-printable'; signal?: AbortSignal }): Promise<{ rejected?: unknown[] }>;
 }
 export type CreateTransport = (url: string) => MailTransport;
 
@@ -25,25 +27,50 @@ const COLORS: Record<string, string> = { critical: '#d00000', warning: '#e09000'
 
 /** The HTML part: every interpolated string escaped. */
 export function emailHtml(events: readonly AlertEvent[], externalUrl?: string): string {
-  const rows = events
-    .map((e) => {
-      const color = e.kind === 'resolved' ? COLORS.resolved : COLORS[e.severity];
-      const labels = displayLabels(e)
-        .map(([k, v]) => `<code>${escapeHtml(k)}="${escapeHtml(v)}"</code>`)
-        .join(' ');
-      return [
-        `<tr><td style="border-left:4px solid ${color};padding:6px 10px">`,
-        `<strong>${e.kind === 'firing' ? 'FIRING' : 'RESOLVED'} ${escapeHtml(e.alert)}</strong> (${escapeHtml(e.severity)})<br>`,
-        `${escapeHtml(summaryOf(e))}<br>`,
-        `value <strong>${escapeHtml(formatValue(e.value))}</strong> (threshold ${escapeHtml(formatValue(e.threshold))}) · ${escapeHtml(timeLine(e))}<br>`,
-        labels ? `${labels}<br>` : '',
-        e.annotations.description ? `${escapeHtml(e.annotations.description)}<br>` : '',
-        `</td></tr>`,
-      ].join('');
-    })
-    .join('\n');
+  return emailHtmlOf(events, events.map(emailHtmlRow), externalUrl);
+}
+
+/** One alert as a table row of the HTML part. */
+export function emailHtmlRow(e: AlertEvent): string {
+  const color = e.kind === 'resolved' ? COLORS.resolved : COLORS[e.severity];
+  const labels = displayLabels(e)
+    .map(([k, v]) => `<code>${escapeHtml(k)}="${escapeHtml(v)}"</code>`)
+    .join(' ');
+  return [
+    `<tr><td style="border-left:4px solid ${color};padding:6px 10px">`,
+    `<strong>${e.kind === 'firing' ? 'FIRING' : 'RESOLVED'} ${escapeHtml(e.alert)}</strong> (${escapeHtml(e.severity)})<br>`,
+    `${escapeHtml(summaryOf(e))}<br>`,
+    `value <strong>${escapeHtml(formatValue(e.value))}</strong> (threshold ${escapeHtml(formatValue(e.threshold))}) · ${escapeHtml(timeLine(e))}<br>`,
+    labels ? `${labels}<br>` : '',
+    e.annotations.description ? `${escapeHtml(e.annotations.description)}<br>` : '',
+    `</td></tr>`,
+  ].join('');
+}
+
+/** emailHtml from rows already formatted. */
+export function emailHtmlOf(events: readonly AlertEvent[], rows: readonly string[], externalUrl?: string): string {
   const link = externalUrl ? `<p><a href="${escapeHtml(externalUrl)}">${escapeHtml(externalUrl)}</a></p>` : '';
-  return `<!doctype html><html><body style="font-family:sans-serif"><h2>${escapeHtml(title(events))}</h2><table cellspacing="0">\n${rows}\n</table>${link}</body></html>\n`;
+  return `<!doctype html><html><body style="font-family:sans-serif"><h2>${escapeHtml(title(events))}</h2><table cellspacing="0">\n${rows.join('\n')}\n</table>${link}</body></html>\n`;
+}
+
+/**
+ * Bodies above this size are base64-encoded: Node encodes base64 natively, while nodemailer's quoted-printable
+ * encoder is JavaScript that holds the event loop ~20 ms for a 1 000-alert body. Small mails stay readable as
+ * quoted-printable.
+ */
+const BASE64_ABOVE = 64 * 1024;
+const CHUNK_CHARS = 16 * 1024;
+
+/** A string as a readable stream of CHUNK_CHARS pieces, one per turn of the event loop. */
+function inTurns(body: string): Readable {
+  return Readable.from(
+    (async function* () {
+      for (let i = 0; i < body.length; i += CHUNK_CHARS) {
+        if (i > 0) await new Promise<void>((r) => setImmediate(r));
+        yield Buffer.from(body.slice(i, i + CHUNK_CHARS), 'utf8');
+      }
+    })(),
+  );
 }
 
 /** nodemailer/SMTP failure → NotifyError: 4xx and connection trouble recoverable, 5xx and EAUTH permanent. */
@@ -67,12 +94,15 @@ export function smtpError(what: string, err: unknown, secrets: readonly string[]
 }
 
 export function createEmailChannel(name: string, cfg: EmailConfig, deps: EmailDeps): Channel {
-  // nodemailer costs ~12 MB of memory: it is loaded when the first mail goes out, not when the sidecar starts
+  // nodemailer (~12 MB of memory) is loaded only when an email channel is configured and active (prepare)
   let transport: Promise<MailTransport> | undefined;
   const getTransport = (): Promise<MailTransport> =>
-    (transport ??= deps.createTransport
-      ? Promise.resolve(deps.createTransport(cfg.url))
-      : import('nodemailer').then((m) => m.createTransport(cfg.url)));
+    (transport ??= (deps.createTransport ? Promise.resolve(deps.createTransport(cfg.url)) : import('nodemailer').then((m) => m.createTransport(cfg.url))).catch(
+      (err: unknown) => {
+        transport = undefined; // a failed load is tried again by the next send
+        throw err;
+      },
+    ));
   let host = 'invalid-url';
   try {
     host = new URL(cfg.url).host;
@@ -83,14 +113,21 @@ export function createEmailChannel(name: string, cfg: EmailConfig, deps: EmailDe
   return {
     name,
     type: 'email',
+    prepare: async () => {
+      await getTransport();
+    },
     async send(events: AlertEvent[], signal: AbortSignal): Promise<void> {
+      // formatted in slices: a group of a thousand alerts must not hold the thread that serves /metrics
+      const text = plainTextOf(events, await mapSliced(events, alertBlock), deps.externalUrl);
+      const html = emailHtmlOf(events, await mapSliced(events, emailHtmlRow), deps.externalUrl);
       const mail = {
         from: cfg.from,
         to: cfg.to,
         subject: title(events),
-        text: plainText(events, deps.externalUrl),
-        html: emailHtml(events, deps.externalUrl),
         headers: { 'X-Prodpulse-Version': deps.version ?? 'dev' },
+        // a large body goes to nodemailer as a stream of small chunks with a turn of the event loop between them:
+        // its encoders then work a chunk at a time instead of holding the loop for the whole body
+        ...(text.length + html.length > BASE64_ABOVE ? { text: inTurns(text), html: inTurns(html), textEncoding: 'base64' as const } : { text, html }),
       };
       let info: { rejected?: unknown[] };
       try {

@@ -46,6 +46,11 @@ test('alertLines and plainText carry state, summary, value, labels (without aler
   assert.match(text, /^\[FIRING:2\] HostHighCpu, DiskAlmostFull\n\n/);
   assert.match(text, /RESOLVED DiskAlmostFull \(warning\)/);
   assert.match(text, /Source: http:\/\/x:1\n$/);
+  const capped = plainText(sampleGroup(NOW), undefined, 1);
+  assert.match(capped, /^\[FIRING:2\] /, 'the title still counts every alert');
+  assert.match(capped, /FIRING HostHighCpu/);
+  assert.doesNotMatch(capped, /RESOLVED DiskAlmostFull/);
+  assert.ok(capped.endsWith(`…and ${sampleGroup(NOW).length - 1} more alerts\n`), capped);
 });
 
 test('escaping: HTML escapes all five metacharacters, mrkdwn only & < >', () => {

@@ -85,9 +85,22 @@ export function alertLines(e: AlertEvent): string[] {
   return lines;
 }
 
-/** The whole group as plain text: title, blank line, one block per alert, optional link. */
-export function plainText(events: readonly AlertEvent[], externalUrl?: string): string {
-  const parts = [title(events), '', ...events.flatMap((e) => [...alertLines(e), ''])];
+/** The whole group as plain text: title, blank line, one block per alert (at most `maxAlerts`), optional link. */
+export function plainText(events: readonly AlertEvent[], externalUrl?: string, maxAlerts = Infinity): string {
+  const shown = events.slice(0, maxAlerts);
+  return plainTextOf(events, shown.map(alertBlock), externalUrl);
+}
+
+/** One alert's plain-text block (alertLines joined). */
+export function alertBlock(e: AlertEvent): string {
+  return alertLines(e).join('\n');
+}
+
+/** plainText from blocks already formatted (possibly fewer than the events: the rest are counted). */
+export function plainTextOf(events: readonly AlertEvent[], blocks: readonly string[], externalUrl?: string): string {
+  const parts = [title(events), '', ...blocks.flatMap((b) => [b, ''])];
+  const hidden = events.length - blocks.length;
+  if (hidden > 0) parts.push(`…and ${hidden} more alerts`, '');
   if (externalUrl) parts.push(`Source: ${externalUrl}`);
   return parts.join('\n').trimEnd() + '\n';
 }

@@ -116,6 +116,9 @@ export function createSlackChannel(name: string, cfg: SlackConfig, deps: SlackDe
   return {
     name,
     type: 'slack',
+    prepare: async () => {
+      await import('@slack/web-api');
+    },
     async send(events: AlertEvent[], signal: AbortSignal): Promise<void> {
       let retryAfterHeader: string | null = null;
       // a client per send binds this send's signal to every request and keeps the last Retry-After header
@@ -134,7 +137,7 @@ export function createSlackChannel(name: string, cfg: SlackConfig, deps: SlackDe
         logLevel: WARN,
       });
       try {
-        await client.chat.postMessage({ channel: cfg.channel, text: cut(plainText(events, deps.externalUrl), 4000), blocks: slackBlocks(events, deps.externalUrl), unfurl_links: false });
+        await client.chat.postMessage({ channel: cfg.channel, text: cut(plainText(events, deps.externalUrl, MAX_ALERTS_SHOWN), 4000), blocks: slackBlocks(events, deps.externalUrl), unfurl_links: false });
       } catch (err) {
         throw slackError(what, err, retryAfterHeader, deps.secrets, deps.now());
       }
