@@ -70,3 +70,35 @@ test('a metric whose collector failed this cycle keeps its alerts firing instead
   await alerting.notifier.flush();
   assert.deepEqual(sink.requests.map((r) => statuses(r.json)), ['firing', 'resolved'], 'a series really gone resolves');
 });
+
+test('evaluateSliced: other callbacks run during a large evaluation; a reload arriving meanwhile waits for it', async (t) => {
+  const sink = await startWebhookSink();
+  t.after(() => sink.close());
+  const db = openDatabase(':memory:');
+  const base = { channels: { a: { type: 'webhook', url: `${sink.url}/a` } }, defaults: { channels: ['a'] } };
+  const alerting = createAlerting(configSchema.parse({ ...base, rules: [rule()] }), { db, clock: new ManualClock(), logger: silentLogger(), metrics: metrics() });
+  alerting.start();
+  t.after(() => alerting.stop());
+  const many = Array.from({ length: 3000 }, (_, i) => ({ metric: 'host_memory_used_ratio', labels: { i: String(i) }, value: 0.95 }));
+  let turns = 0;
+  const ticker = setInterval(() => turns++, 0);
+  let steps = 0;
+  // a slicer whose budget is spent after every 100 steps: deterministic pauses
+  const slicer = { due: () => ++steps % 100 === 0, pause: () => new Promise<void>((r) => setImmediate(r)) };
+  const run = alerting.evaluateSliced(many, undefined, slicer);
+  await new Promise<void>((r) => setImmediate(r));
+  assert.throws(() => alerting.applyConfig(configSchema.parse({ ...base, rules: [rule(), rule()] })), /duplicate alert name/, 'invalid rules are refused at once');
+  const reload = alerting.applyConfig(configSchema.parse({ ...base, rules: [] }));
+  await run;
+  assert.equal(alerting.active().length, 3000, 'the evaluation finished on the rules it started with');
+  await reload;
+  clearInterval(ticker);
+  assert.ok(turns > 0, 'timers ran while the evaluation was in progress');
+  assert.equal(alerting.active().length, 0, 'the reload applied after it: the rule is gone');
+  await alerting.notifier.flush();
+  const bodies = sink.requests.filter((r) => r.path === '/a').map((r) => r.json as { status: string; alerts: unknown[] });
+  assert.deepEqual(bodies.map((b) => [b.status, b.alerts.length]), [['firing', 3000]], 'one grouped message so far');
+  alerting.evaluate(mem(0.5));
+  await alerting.notifier.flush();
+  assert.deepEqual(sink.requests.filter((r) => r.path === '/a').map((r) => (r.json as { status: string }).status), ['firing', 'resolved'], 'the removed rule resolved its alerts');
+});

@@ -159,18 +159,25 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
   function* evaluateSteps(readings: readonly Reading[], unavailable: ReadonlySet<string> | undefined): Steps<void> {
     const events = [...pendingEvents, ...(yield* engine.evaluateSteps(readings, unavailable))];
     pendingEvents = [];
+    let failure: unknown;
     try {
       const firing = engine.firing();
       yield;
       yield* notifier.processSteps(events, firing);
     } catch (err) {
-      // keep the events (resolutions above all) for the next evaluation rather than lose them
+      // keep the events (resolutions above all) for the next evaluation rather than lose them; channels whose
+      // message was already queued are not queued again (their notification records say so)
       pendingEvents = events;
-      throw err;
-    } finally {
-      yield* persistSteps();
-      metrics.queueDepth.set(notifier.queueDepth());
+      failure = err;
     }
+    try {
+      yield* persistSteps();
+    } catch (err) {
+      if (failure === undefined) failure = err;
+      else logger.error({ err: { message: (err as Error).message } }, 'saving alert states failed');
+    }
+    metrics.queueDepth.set(notifier.queueDepth());
+    if (failure !== undefined) throw failure;
   }
 
   const applyNow = (config: Config) => {

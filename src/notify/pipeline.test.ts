@@ -107,6 +107,40 @@ test('grouping: 10 events in one evaluation become one message per channel', asy
   assert.equal(n.history(100, 0).total, 10);
 });
 
+test('a write failing part-way: retrying the events queues only the channels whose message did not commit', async (t) => {
+  const db = openDatabase(':memory:');
+  const realTx = db.tx;
+  let calls = 0;
+  let failAt = 3; // 1: history, 2: slack's outbox row + records, 3: email's
+  db.tx = ((fn: () => unknown) => {
+    calls++;
+    if (calls === failAt) throw new Error('SQLITE_FULL: database or disk is full');
+    return realTx(fn);
+  }) as Db['tx'];
+  const { n, slack, email } = setup(t, { db });
+  const events = [ev('firing', 1)];
+  assert.throws(() => n.process(events, events.map(active)), /SQLITE_FULL/);
+  failAt = -1;
+  n.process(events, events.map(active)); // what Alerting does with events of a failed evaluation
+  await n.flush();
+  assert.equal(slack.calls.length, 1, 'slack: queued by the first call, not again');
+  assert.equal(email.calls.length, 1, 'email: queued by the retry');
+  assert.deepEqual(n.records('HighCpu-1').map((r) => [r.channel, r.status]), [['email', 'delivered'], ['slack', 'delivered']]);
+});
+
+test('processSteps yields between steps and writes the same as process', async (t) => {
+  const { n, slack, db } = setup(t);
+  const events = Array.from({ length: 450 }, (_, i) => ev('firing', i));
+  const steps = n.processSteps(events, events.map(active));
+  let pauses = 0;
+  for (let r = steps.next(); !r.done; r = steps.next()) pauses++;
+  await n.flush();
+  assert.ok(pauses > 450, `one step per event at least (${pauses})`);
+  assert.equal(slack.calls.length, 1);
+  assert.equal(slack.calls[0]?.length, 450);
+  assert.equal(db.sql.prepare('SELECT COUNT(*) AS n FROM notification_records').get()?.n, 900);
+});
+
 test('routing: a rule with its own channels goes only there', async (t) => {
   const { n, slack, email } = setup(t, { config: baseConfig({}, { ruleChannels: { DiskFull: ['email'] } }) });
   n.process([ev('firing', 1, 'DiskFull'), ev('firing', 1)], []);

@@ -235,7 +235,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         yield;
       }
 
-      // writes: history, then group → outbox (written before any send), then notification records
+      // writes: history; then per channel, its outbox row and the records of the alerts it carries in one
+      // transaction (a message is never queued without its records, nor recorded as sent without its row);
+      // then the remaining records (silenced, resolved-but-not-sent) in chunks
       for (let i = 0; i < events.length; i += CHUNK) {
         db.tx(() => {
           for (const e of events.slice(i, i + CHUNK)) history.record(e, now);
@@ -244,23 +246,33 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       }
       const groups = groupByChannel(toSend);
       for (const [ch, evs] of groups) {
-        const id = db.tx(() => outbox.enqueue(ch, evs, now));
-        for (const e of evs) {
-          const st = overlay.get(key(e.fingerprint, ch));
-          if (st) put({ ...st, outboxId: id, notifiedAt: now, event: e });
-        }
+        db.tx(() => {
+          const id = outbox.enqueue(ch, evs, now);
+          for (const e of evs) {
+            const k = key(e.fingerprint, ch);
+            const st = overlay.get(k);
+            if (!st) continue;
+            const next = { ...st, outboxId: id, notifiedAt: now, event: e };
+            notifications.upsert(next, now);
+            overlay.set(k, next);
+          }
+        });
+        for (const e of evs) dirty.delete(key(e.fingerprint, ch)); // committed: the cache now matches the db
         touched.push(ch);
         yield;
       }
-      const keys = [...dirty];
-      for (let i = 0; i < keys.length; i += CHUNK) {
+      const rest = [...dirty];
+      for (let i = 0; i < rest.length; i += CHUNK) {
+        const chunk = rest.slice(i, i + CHUNK);
         db.tx(() => {
-          for (const k of keys.slice(i, i + CHUNK)) notifications.upsert(overlay.get(k)!, now);
+          for (const k of chunk) notifications.upsert(overlay.get(k)!, now);
         });
+        for (const k of chunk) dirty.delete(k);
         yield;
       }
     } catch (err) {
-      // a write failed: forget what this call cached so the db stays the truth
+      // a write failed: forget what this call cached and did not commit, so the db stays the truth; channels
+      // whose row committed are not queued again when the caller retries the events (dedup sees their records)
       for (const k of dirty) stateCache.delete(k);
       throw err;
     } finally {

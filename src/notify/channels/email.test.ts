@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { emailHtml, smtpError } from './email.ts';
+import { emailHtml, inTurns, smtpError } from './email.ts';
 import { createChannel } from './index.ts';
 import { firing, sampleGroup } from '../../../test/support/events.ts';
 import { NotifyError } from '../types.ts';
@@ -40,6 +40,14 @@ test('a large group is formatted whole and sent base64-encoded; a small one stay
   assert.match(sent[0]!.text, /^\[FIRING:600\] Big/);
   assert.ok(sent[0]!.text.includes('number 599') && sent[0]!.html.includes('number 599'), 'every alert is in both parts');
   assert.equal(sent[1]!.textEncoding, undefined);
+});
+
+test('inTurns streams the UTF-8 bytes whole: a character across a chunk boundary survives', async () => {
+  const body = `${'a'.repeat(16 * 1024 - 1)}🔥b${'é'.repeat(20_000)}`;
+  const chunks: Buffer[] = [];
+  for await (const c of inTurns(body)) chunks.push(c as Buffer);
+  assert.ok(chunks.length > 2);
+  assert.equal(Buffer.concat(chunks).toString('utf8'), body);
 });
 
 test('smtpError: 4xx and connection trouble recoverable; 5xx and EAUTH not', () => {

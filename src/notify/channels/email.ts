@@ -59,15 +59,16 @@ export function emailHtmlOf(events: readonly AlertEvent[], rows: readonly string
  * quoted-printable.
  */
 const BASE64_ABOVE = 64 * 1024;
-const CHUNK_CHARS = 16 * 1024;
+const CHUNK_BYTES = 16 * 1024;
 
-/** A string as a readable stream of CHUNK_CHARS pieces, one per turn of the event loop. */
-function inTurns(body: string): Readable {
+/** A string as a readable stream of CHUNK_BYTES pieces of its UTF-8 bytes, one per turn of the event loop. */
+export function inTurns(body: string): Readable {
+  const bytes = Buffer.from(body, 'utf8'); // cut as bytes: the base64 encoder works on bytes, characters stay whole
   return Readable.from(
     (async function* () {
-      for (let i = 0; i < body.length; i += CHUNK_CHARS) {
+      for (let i = 0; i < bytes.length; i += CHUNK_BYTES) {
         if (i > 0) await new Promise<void>((r) => setImmediate(r));
-        yield Buffer.from(body.slice(i, i + CHUNK_CHARS), 'utf8');
+        yield bytes.subarray(i, i + CHUNK_BYTES);
       }
     })(),
   );
