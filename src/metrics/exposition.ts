@@ -1,4 +1,7 @@
-import { gzipSync } from 'node:zlib';
+import { gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+
+const gzipAsync = promisify(gzip);
 import { Registry, type RegistryContentType } from 'prom-client';
 
 export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -6,8 +9,8 @@ export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1
 
 export interface Rendered {
   body: Buffer;
-  /** gzip of body, computed on the first request that accepts gzip, then kept */
-  gzipped(): Buffer;
+  /** gzip of body, computed (on libuv's thread pool, not the serving thread) on the first request that accepts gzip, then kept */
+  gzipped(): Promise<Buffer>;
   contentType: string;
 }
 
@@ -88,8 +91,16 @@ export class ExpositionCache {
 
 function rendered(text: string, contentType: string): Rendered {
   const body = Buffer.from(text, 'utf8');
-  let gz: Buffer | undefined;
-  return { body, contentType, gzipped: () => (gz ??= gzipSync(body, { level: 6 })) };
+  let gz: Promise<Buffer> | undefined;
+  return {
+    body,
+    contentType,
+    gzipped: () =>
+      (gz ??= gzipAsync(body, { level: 6 }).catch((err: unknown) => {
+        gz = undefined;
+        throw err;
+      })),
+  };
 }
 
 export function wantsOpenMetrics(accept: string | undefined): boolean {

@@ -24,19 +24,36 @@ export interface Outbox {
   prune(before: number): number;
 }
 
+/** rows whose events stay in memory from enqueue to delivery (the usual case: sent right after) */
+const RECENT_ROWS = 16;
+
 export function createOutbox(db: Db, secrets: () => Iterable<string> = () => []): Outbox {
   const repo = createOutboxRepo(db);
   const clean = (text: string) => redactText(text, secrets()).slice(0, 2000);
+  // a row's events never change: the delivery loop takes them from here instead of parsing the stored payload
+  // again (a thousand-alert payload is several milliseconds of JSON.parse on the serving thread)
+  const recent = new Map<number, AlertEvent[]>();
   return {
-    enqueue: (channel, events, now) => repo.insert(channel, events, now),
-    head: (channel) => repo.headPending(channel),
+    enqueue: (channel, events, now) => {
+      const id = repo.insert(channel, events, now);
+      recent.set(id, events);
+      if (recent.size > RECENT_ROWS) recent.delete(recent.keys().next().value!);
+      return id;
+    },
+    head: (channel) => repo.headPending(channel, (id) => recent.get(id)),
     get: (id) => repo.get(id),
     statusOf: (id) => repo.statusOf(id),
     pendingChannels: () => repo.pendingChannels(),
     depth: () => repo.countPending(),
     attempt: (id, attempts, error) => repo.setAttempts(id, attempts, error === undefined ? null : clean(error)),
-    delivered: (id, at) => repo.markDelivered(id, at),
-    failed: (id, error) => repo.markFailed(id, clean(error)),
+    delivered: (id, at) => {
+      recent.delete(id);
+      repo.markDelivered(id, at);
+    },
+    failed: (id, error) => {
+      recent.delete(id);
+      repo.markFailed(id, clean(error));
+    },
     defer: (id, next, error) => repo.defer(id, next, clean(error)),
     dueNow: (now) => repo.dueNow(now),
     prune: (before) => repo.prune(before),

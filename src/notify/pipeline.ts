@@ -235,9 +235,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         yield;
       }
 
-      // writes: history; then per channel, its outbox row and the records of the alerts it carries in one
-      // transaction (a message is never queued without its records, nor recorded as sent without its row);
-      // then the remaining records (silenced, resolved-but-not-sent) in chunks
+      // writes: history; then per channel its outbox row, then the records of the alerts it carries; then the
+      // remaining records (silenced, resolved-but-not-sent). Every transaction is a short chunk. A crash or a
+      // failed write between a row and its records can repeat that channel's message, never lose it: the row
+      // (what is sent) is always written before the records (what dedup reads).
       for (let i = 0; i < events.length; i += CHUNK) {
         db.tx(() => {
           for (const e of events.slice(i, i + CHUNK)) history.record(e, now);
@@ -245,21 +246,26 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         yield;
       }
       const groups = groupByChannel(toSend);
+      yield;
       for (const [ch, evs] of groups) {
-        db.tx(() => {
-          const id = outbox.enqueue(ch, evs, now);
-          for (const e of evs) {
-            const k = key(e.fingerprint, ch);
-            const st = overlay.get(k);
-            if (!st) continue;
-            const next = { ...st, outboxId: id, notifiedAt: now, event: e };
-            notifications.upsert(next, now);
-            overlay.set(k, next);
-          }
-        });
-        for (const e of evs) dirty.delete(key(e.fingerprint, ch)); // committed: the cache now matches the db
+        const id = db.tx(() => outbox.enqueue(ch, evs, now));
         touched.push(ch);
         yield;
+        for (let i = 0; i < evs.length; i += CHUNK) {
+          const chunk = evs.slice(i, i + CHUNK);
+          db.tx(() => {
+            for (const e of chunk) {
+              const k = key(e.fingerprint, ch);
+              const st = overlay.get(k);
+              if (!st) continue;
+              const next = { ...st, outboxId: id, notifiedAt: now, event: e };
+              notifications.upsert(next, now);
+              overlay.set(k, next);
+            }
+          });
+          for (const e of chunk) dirty.delete(key(e.fingerprint, ch)); // committed: the cache matches the db
+          yield;
+        }
       }
       const rest = [...dirty];
       for (let i = 0; i < rest.length; i += CHUNK) {
@@ -271,8 +277,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         yield;
       }
     } catch (err) {
-      // a write failed: forget what this call cached and did not commit, so the db stays the truth; channels
-      // whose row committed are not queued again when the caller retries the events (dedup sees their records)
+      // a write failed: forget what this call cached and did not commit, so the db stays the truth; alerts whose
+      // records committed are not queued again when the caller retries the events (dedup sees their records)
       for (const k of dirty) stateCache.delete(k);
       throw err;
     } finally {

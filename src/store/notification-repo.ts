@@ -1,6 +1,7 @@
 import type { Db } from './db.ts';
 import type { AlertEvent } from '../notify/types.ts';
 import type { OutboxStatus } from './outbox-repo.ts';
+import { eventJson } from './event-json.ts';
 
 /** What the pipeline remembers per alert per channel (drives dedup and repeat). */
 export interface NotificationState {
@@ -52,13 +53,6 @@ const toState = (r: Row): NotificationState => ({
   event: JSON.parse(String(r.event)) as AlertEvent,
 });
 
-// one event goes to several channels: serialise it once, not once per channel
-const eventJsonCache = new WeakMap<AlertEvent, string>();
-function eventJson(e: AlertEvent): string {
-  let j = eventJsonCache.get(e);
-  if (j === undefined) eventJsonCache.set(e, (j = JSON.stringify(e)));
-  return j;
-}
 
 export function createNotificationRepo(db: Db): NotificationRepo {
   const s = {

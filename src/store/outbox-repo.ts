@@ -1,5 +1,6 @@
 import type { Db } from './db.ts';
 import type { AlertEvent } from '../notify/types.ts';
+import { eventsJson } from './event-json.ts';
 
 export type OutboxStatus = 'pending' | 'delivered' | 'failed';
 
@@ -22,7 +23,8 @@ export interface OutboxRepo {
   /** the row's status without parsing its payload */
   statusOf(id: number): OutboxStatus | undefined;
   /** the oldest pending row of a channel (due or not): delivery is in order per channel */
-  headPending(channel: string): OutboxRow | undefined;
+  /** the oldest pending row of a channel; `known` may supply its events (kept in memory since enqueue) so the payload is not read and parsed again */
+  headPending(channel: string, known?: (id: number) => AlertEvent[] | undefined): OutboxRow | undefined;
   /** channels that have pending rows */
   pendingChannels(): string[];
   countPending(): number;
@@ -37,10 +39,10 @@ export interface OutboxRepo {
 }
 
 type Row = Record<string, unknown>;
-const toRow = (r: Row): OutboxRow => ({
+const toRow = (r: Row, events?: AlertEvent[]): OutboxRow => ({
   id: Number(r.id),
   channel: String(r.channel),
-  events: JSON.parse(String(r.payload)) as AlertEvent[],
+  events: events ?? (JSON.parse(String(r.payload)) as AlertEvent[]),
   createdAt: Number(r.created_at),
   nextAttemptAt: Number(r.next_attempt_at),
   attempts: Number(r.attempts),
@@ -54,7 +56,10 @@ export function createOutboxRepo(db: Db): OutboxRepo {
     insert: db.sql.prepare('INSERT INTO outbox (channel, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?)'),
     get: db.sql.prepare('SELECT * FROM outbox WHERE id = ?'),
     status: db.sql.prepare('SELECT status FROM outbox WHERE id = ?'),
-    head: db.sql.prepare("SELECT * FROM outbox WHERE status = 'pending' AND channel = ? ORDER BY id LIMIT 1"),
+    head: db.sql.prepare(
+      "SELECT id, channel, created_at, next_attempt_at, attempts, status, last_error, delivered_at FROM outbox WHERE status = 'pending' AND channel = ? ORDER BY id LIMIT 1",
+    ),
+    payload: db.sql.prepare('SELECT payload FROM outbox WHERE id = ?'),
     channels: db.sql.prepare("SELECT DISTINCT channel FROM outbox WHERE status = 'pending' ORDER BY channel"),
     count: db.sql.prepare("SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'"),
     attempts: db.sql.prepare('UPDATE outbox SET attempts = ?, last_error = ? WHERE id = ?'),
@@ -67,15 +72,17 @@ export function createOutboxRepo(db: Db): OutboxRepo {
     ),
   };
   return {
-    insert: (channel, events, now) => Number(s.insert.run(channel, JSON.stringify(events), now, now).lastInsertRowid),
+    insert: (channel, events, now) => Number(s.insert.run(channel, eventsJson(events), now, now).lastInsertRowid),
     statusOf: (id) => s.status.get(id)?.status as OutboxStatus | undefined,
     get: (id) => {
       const r = s.get.get(id);
       return r ? toRow(r) : undefined;
     },
-    headPending: (channel) => {
+    headPending: (channel, known) => {
       const r = s.head.get(channel);
-      return r ? toRow(r) : undefined;
+      if (!r) return undefined;
+      const events = known?.(Number(r.id));
+      return toRow(events ? r : { ...r, payload: s.payload.get(Number(r.id))?.payload }, events);
     },
     pendingChannels: () => s.channels.all().map((r) => String(r.channel)),
     countPending: () => Number(s.count.get()?.n ?? 0),

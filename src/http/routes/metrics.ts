@@ -8,7 +8,7 @@ export function metricsRoute(app: Hono, exposition: ExpositionCache, ready: () =
     if (!ready()) return jsonError(c, 503, 'no sample taken yet; retry after the first sampling interval');
     const r = await exposition.current(c.req.header('accept'));
     const gzip = acceptsGzip(c.req.header('accept-encoding'));
-    const body = gzip ? r.gzipped() : r.body;
+    const body = gzip ? await r.gzipped() : r.body;
     const headers: Record<string, string> = { 'content-type': r.contentType, vary: 'Accept, Accept-Encoding' };
     if (gzip) headers['content-encoding'] = 'gzip';
     return c.body(body as Uint8Array<ArrayBuffer>, 200, headers);

@@ -3,6 +3,7 @@ import type { ChannelConfig } from '../../config/schema.ts';
 import { generatorUrl, rfc3339 } from './format.ts';
 import { postJson, safeHost, type HttpChannelDeps } from './http-errors.ts';
 import { annotationsOf } from './webhook.ts';
+import { mapSliced } from '../../lib/slice.ts';
 
 export type AlertmanagerConfig = Extract<ChannelConfig, { type: 'alertmanager' }>;
 
@@ -21,17 +22,19 @@ export interface PostableAlert {
 }
 
 export function postableAlerts(events: readonly AlertEvent[], now: number, resendIntervalMs: number, externalUrl: string | undefined): PostableAlert[] {
-  return events.map((e) => {
-    const gen = generatorUrl(externalUrl, e);
-    return {
-      labels: { alertname: e.alert, severity: e.severity, ...e.labels },
-      annotations: annotationsOf(e),
-      startsAt: rfc3339(e.startsAt),
-      // firing: expire unless re-posted within 4 resend intervals; resolved: the resolution time ends it now
-      endsAt: rfc3339(e.kind === 'firing' ? now + ENDS_AT_RESEND_FACTOR * resendIntervalMs : (e.endsAt ?? now)),
-      ...(gen ? { generatorURL: gen } : {}),
-    };
-  });
+  return events.map((e) => postableAlert(e, now, resendIntervalMs, externalUrl));
+}
+
+export function postableAlert(e: AlertEvent, now: number, resendIntervalMs: number, externalUrl: string | undefined): PostableAlert {
+  const gen = generatorUrl(externalUrl, e);
+  return {
+    labels: { alertname: e.alert, severity: e.severity, ...e.labels },
+    annotations: annotationsOf(e),
+    startsAt: rfc3339(e.startsAt),
+    // firing: expire unless re-posted within 4 resend intervals; resolved: the resolution time ends it now
+    endsAt: rfc3339(e.kind === 'firing' ? now + ENDS_AT_RESEND_FACTOR * resendIntervalMs : (e.endsAt ?? now)),
+    ...(gen ? { generatorURL: gen } : {}),
+  };
 }
 
 export function createAlertmanagerChannel(name: string, cfg: AlertmanagerConfig, deps: AlertmanagerDeps): Channel {
@@ -43,7 +46,11 @@ export function createAlertmanagerChannel(name: string, cfg: AlertmanagerConfig,
     name,
     type: 'alertmanager',
     resendIntervalMs: cfg.resend_interval,
-    send: (events: AlertEvent[], signal: AbortSignal) =>
-      postJson(what, endpoint.toString(), postableAlerts(events, deps.now(), cfg.resend_interval, deps.externalUrl), { signal }, deps),
+    // built in slices: a thousand-alert group must not hold the thread that serves /metrics
+    send: async (events: AlertEvent[], signal: AbortSignal) => {
+      const now = deps.now();
+      const alerts = await mapSliced(events, (e) => postableAlert(e, now, cfg.resend_interval, deps.externalUrl));
+      await postJson(what, endpoint.toString(), alerts, { signal }, deps);
+    },
   };
 }

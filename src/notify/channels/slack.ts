@@ -109,10 +109,29 @@ export function slackError(what: string, err: unknown, retryAfterHeader: string 
   return new NotifyError(msg(`unexpected error: ${e?.message ?? String(err)}`), { recoverable: true, reason: 'unknown' });
 }
 
+interface SendState {
+  signal: AbortSignal;
+  retryAfter: string | null;
+}
+
 export function createSlackChannel(name: string, cfg: SlackConfig, deps: SlackDeps): Channel {
   const apiUrl = cfg.api_url ?? DEFAULT_SLACK_API_URL;
   const what = `slack ${name} (${safeHost(apiUrl)} ${cfg.channel})`;
   const logger = slackLogger(deps.logger, deps.secrets);
+  /** binds each request to the current send's signal and keeps the last Retry-After header */
+  const fetchFor =
+    (current: () => SendState): FetchFunction =>
+    async (url, init) => {
+      const st = current();
+      const res = await deps.fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, st.signal]) : st.signal });
+      if (res.status === 429) st.retryAfter = res.headers.get('retry-after');
+      return res;
+    };
+  type WebClientClass = typeof import('@slack/web-api').WebClient;
+  const newClient = (WebClient: WebClientClass, fetch: FetchFunction) =>
+    new WebClient(cfg.token, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, fetch, logger, logLevel: WARN });
+  let shared: InstanceType<WebClientClass> | undefined;
+  let active: SendState | undefined;
   return {
     name,
     type: 'slack',
@@ -120,26 +139,22 @@ export function createSlackChannel(name: string, cfg: SlackConfig, deps: SlackDe
       await import('@slack/web-api');
     },
     async send(events: AlertEvent[], signal: AbortSignal): Promise<void> {
-      let retryAfterHeader: string | null = null;
-      // a client per send binds this send's signal to every request and keeps the last Retry-After header
-      const boundFetch: FetchFunction = async (url, init) => {
-        const res = await deps.fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
-        if (res.status === 429) retryAfterHeader = res.headers.get('retry-after');
-        return res;
-      };
       const { WebClient } = await import('@slack/web-api');
-      const client = new WebClient(cfg.token, {
-        slackApiUrl: apiUrl,
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
-        fetch: boundFetch,
-        logger,
-        logLevel: WARN,
-      });
+      const state: SendState = { signal, retryAfter: null };
+      // One client per channel, kept: building a WebClient costs milliseconds on the thread that serves /metrics.
+      // Its fetch reads the send in progress (the delivery loop sends one message per channel at a time); a send
+      // that overlaps another gets a client of its own.
+      const own = active !== undefined;
+      const client = own
+        ? newClient(WebClient, fetchFor(() => state))
+        : (shared ??= newClient(WebClient, fetchFor(() => active ?? { signal: AbortSignal.timeout(30_000), retryAfter: null })));
+      if (!own) active = state;
       try {
         await client.chat.postMessage({ channel: cfg.channel, text: cut(plainText(events, deps.externalUrl, MAX_ALERTS_SHOWN), 4000), blocks: slackBlocks(events, deps.externalUrl), unfurl_links: false });
       } catch (err) {
-        throw slackError(what, err, retryAfterHeader, deps.secrets, deps.now());
+        throw slackError(what, err, state.retryAfter, deps.secrets, deps.now());
+      } finally {
+        if (!own) active = undefined;
       }
     },
   };

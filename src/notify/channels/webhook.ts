@@ -2,6 +2,7 @@ import type { AlertEvent, Channel } from '../types.ts';
 import type { ChannelConfig } from '../../config/schema.ts';
 import { commonEntries, generatorUrl, groupStatus, rfc3339 } from './format.ts';
 import { postJson, safeHost, type HttpChannelDeps } from './http-errors.ts';
+import { mapSliced } from '../../lib/slice.ts';
 
 export type WebhookConfig = Extract<ChannelConfig, { type: 'webhook' }>;
 
@@ -38,6 +39,24 @@ export function annotationsOf(e: AlertEvent): Record<string, string> {
 }
 
 export function webhookPayload(receiver: string, events: readonly AlertEvent[], externalUrl: string | undefined): WebhookPayload {
+  return webhookPayloadOf(receiver, events, events.map((e) => webhookAlert(e, externalUrl)), externalUrl);
+}
+
+/** One event as an entry of the payload's `alerts`. */
+export function webhookAlert(e: AlertEvent, externalUrl: string | undefined): WebhookAlert {
+  return {
+    status: e.kind,
+    labels: e.labels,
+    annotations: annotationsOf(e),
+    startsAt: rfc3339(e.startsAt),
+    endsAt: e.kind === 'resolved' ? rfc3339(e.endsAt ?? e.startsAt) : rfc3339(undefined),
+    generatorURL: generatorUrl(externalUrl, e),
+    fingerprint: e.fingerprint,
+  };
+}
+
+/** The payload around entries already built (see webhookAlert). */
+export function webhookPayloadOf(receiver: string, events: readonly AlertEvent[], alerts: WebhookAlert[], externalUrl: string | undefined): WebhookPayload {
   const commonLabels = commonEntries(events.map((e) => e.labels));
   const groupLabels: Record<string, string> = commonLabels.alertname !== undefined ? { alertname: commonLabels.alertname } : {};
   const groupKey = `{}:{${Object.entries(groupLabels)
@@ -51,17 +70,9 @@ export function webhookPayload(receiver: string, events: readonly AlertEvent[], 
     receiver,
     groupLabels,
     commonLabels,
-    commonAnnotations: commonEntries(events.map(annotationsOf)),
+    commonAnnotations: commonEntries(alerts.map((a) => a.annotations)),
     externalURL: externalUrl ?? '',
-    alerts: events.map((e) => ({
-      status: e.kind,
-      labels: e.labels,
-      annotations: annotationsOf(e),
-      startsAt: rfc3339(e.startsAt),
-      endsAt: e.kind === 'resolved' ? rfc3339(e.endsAt ?? e.startsAt) : rfc3339(undefined),
-      generatorURL: generatorUrl(externalUrl, e),
-      fingerprint: e.fingerprint,
-    })),
+    alerts,
   };
 }
 
@@ -71,7 +82,10 @@ export function createWebhookChannel(name: string, cfg: WebhookConfig, deps: Web
   return {
     name,
     type: 'webhook',
-    send: (events: AlertEvent[], signal: AbortSignal) =>
-      postJson(what, cfg.url, webhookPayload(name, events, deps.externalUrl), { headers: cfg.headers, signal }, deps),
+    // entries built in slices: a thousand-alert group must not hold the thread that serves /metrics
+    send: async (events: AlertEvent[], signal: AbortSignal) => {
+      const alerts = await mapSliced(events, (e) => webhookAlert(e, deps.externalUrl));
+      await postJson(what, cfg.url, webhookPayloadOf(name, events, alerts, deps.externalUrl), { headers: cfg.headers, signal }, deps);
+    },
   };
 }
