@@ -10,10 +10,13 @@ import { NPM_START_COMPILE_CACHE, NPM_START_NODE_ARGS, writeResult } from './lib
 
 const npmStart = process.argv.includes('--npm-start');
 
-const MODULES = ['(bare node)', 'hono', '@hono/node-server', 'prom-client', 'pino', 'zod', 'yaml', 'p-retry', 'node:sqlite', 'nodemailer', '@slack/web-api', 'systeminformation', '../src/config/schema.ts', '../src/notify/channels/index.ts', '../src/sidecar.ts', '../src/cli/serve.ts'];
+/** '(agreed stack)': every runtime dependency DESIGN.md agrees on, imported together, none of our code */
+const STACK = ['hono', '@hono/node-server', 'prom-client', 'pino', 'zod', 'yaml', 'p-retry', 'node:sqlite'];
+const MODULES = ['(bare node)', '(agreed stack)', 'hono', '@hono/node-server', 'prom-client', 'pino', 'zod', 'yaml', 'p-retry', 'node:sqlite', 'nodemailer', '@slack/web-api', 'systeminformation', '../src/config/schema.ts', '../src/notify/channels/index.ts', '../src/sidecar.ts', '../src/cli/serve.ts'];
 const probe = (spec: string) => `
 const spec = ${JSON.stringify(spec)};
-if (spec !== '(bare node)') await import(spec.startsWith('.') ? new URL(spec, ${JSON.stringify(import.meta.url)}).href : spec);
+if (spec === '(agreed stack)') { for (const m of ${JSON.stringify(STACK)}) await import(m); }
+else if (spec !== '(bare node)') await import(spec.startsWith('.') ? new URL(spec, ${JSON.stringify(import.meta.url)}).href : spec);
 await new Promise((r) => setTimeout(r, 300));
 globalThis.gc(); globalThis.gc();
 const s = (await import('node:fs')).readFileSync('/proc/self/status', 'utf8');
