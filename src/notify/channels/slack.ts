@@ -61,7 +61,8 @@ export function slackBlocks(events: readonly AlertEvent[], externalUrl?: string)
   return blocks;
 }
 
-// @slack/web-api (and axios under it) is loaded on the first send, not at start: a sidecar without Slack skips it.
+// @slack/web-api (and axios under it) is loaded only when a Slack channel is configured and active (prepare): a
+// sidecar without Slack skips it.
 // Its error codes and log level, as the SDK defines them (ErrorCode, LogLevel), so matching them needs no import.
 const ErrorCode = {
   RequestError: 'slack_webapi_request_error',
