@@ -129,30 +129,12 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     },
     async reload(reason) {
       if (!deps.configPath) return { ok: false, errors: ['no config file to reload from'] };
-      const loaded = await loadConfigFile(deps.configPath, { env: deps.env ?? process.env });
-      if (!loaded.ok) {
-        metrics.configReloads.inc({ result: 'failure' });
-        metrics.configLastReloadSuccess.set(0);
-        logger.error({ reason, config: deps.configPath, errors: loaded.errors }, 'config reload rejected; the running config stays');
-        return { ok: false, errors: loaded.errors };
-      }
+      // the reload metrics change now: the next scrape renders them rather than the bytes of the last sample
       try {
-        await alerting.applyConfig(loaded.config);
-      } catch (err) {
-        metrics.configReloads.inc({ result: 'failure' });
-        metrics.configLastReloadSuccess.set(0);
-        const message = (err as Error).message;
-        logger.error({ reason, config: deps.configPath, error: message }, 'config reload rejected; the running config stays');
-        return { ok: false, errors: [message] };
+        return await reloadFrom(deps.configPath, reason);
+      } finally {
+        exposition.invalidate();
       }
-      metrics.configReloads.inc({ result: 'success' });
-      metrics.configLastReloadSuccess.set(1);
-      // rules, channels, defaults, maintenance and server.token apply now; the rest is read once at start
-      const fixedAtStart = (c: Config) => stableJson({ sampling: c.sampling, storage: c.storage, server: { ...c.server, token: undefined } });
-      const restartNeeded = fixedAtStart(loaded.config) !== fixedAtStart(config);
-      config = loaded.config;
-      logger.info({ reason, restartNeeded }, restartNeeded ? 'config reloaded; sampling, storage and server changes (other than the token) take effect after a restart' : 'config reloaded');
-      return { ok: true, errors: [] };
     },
     async stop(graceMs = 4000) {
       await Promise.all([scheduler.stop(), listening?.close(graceMs)]);
@@ -160,6 +142,33 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       db.close();
     },
   };
+
+  async function reloadFrom(configPath: string, reason: string): Promise<{ ok: boolean; errors: string[] }> {
+    const loaded = await loadConfigFile(configPath, { env: deps.env ?? process.env });
+    if (!loaded.ok) {
+      metrics.configReloads.inc({ result: 'failure' });
+      metrics.configLastReloadSuccess.set(0);
+      logger.error({ reason, config: configPath, errors: loaded.errors }, 'config reload rejected; the running config stays');
+      return { ok: false, errors: loaded.errors };
+    }
+    try {
+      await alerting.applyConfig(loaded.config);
+    } catch (err) {
+      metrics.configReloads.inc({ result: 'failure' });
+      metrics.configLastReloadSuccess.set(0);
+      const message = (err as Error).message;
+      logger.error({ reason, config: configPath, error: message }, 'config reload rejected; the running config stays');
+      return { ok: false, errors: [message] };
+    }
+    metrics.configReloads.inc({ result: 'success' });
+    metrics.configLastReloadSuccess.set(1);
+    // rules, channels, defaults, maintenance and server.token apply now; the rest is read once at start
+    const fixedAtStart = (c: Config) => stableJson({ sampling: c.sampling, storage: c.storage, server: { ...c.server, token: undefined } });
+    const restartNeeded = fixedAtStart(loaded.config) !== fixedAtStart(config);
+    config = loaded.config;
+    logger.info({ reason, restartNeeded }, restartNeeded ? 'config reloaded; sampling, storage and server changes (other than the token) take effect after a restart' : 'config reloaded');
+    return { ok: true, errors: [] };
+  }
 }
 
 /** JSON in which regular expressions keep their source, so a changed pattern counts as a change. */

@@ -120,7 +120,7 @@ describe('alerting through the sidecar process', () => {
     process.kill(sidecar.pid, 'SIGHUP');
     await eventually(async () => /config reload rejected/.test(sidecar.output()), 5000, 'reload rejection log');
     assert.match(sidecar.output(), /alerts\.yaml:\d+:\d+: rules\[1\]\.op: /);
-    // the exposition is rendered once per sampling cycle, so the reload shows on the next render
+    // a reload invalidates the rendered exposition, so the next scrape shows it (src/sidecar.test.ts checks "at once")
     const metrics = await eventually(async () => {
       const m = await (await fetch(`${sidecar.url}/metrics`)).text();
       return /^prodpulse_config_last_reload_successful 0$/m.test(m) && m;
