@@ -26,8 +26,9 @@ COPY package.json ./
 COPY src ./src
 # Default config; mount your own at /etc/prodpulse/alerts.yaml to replace it.
 COPY alerts.yaml /etc/prodpulse/alerts.yaml
-# Warm the compile cache: loading main.ts loads every module the sidecar runs.
-RUN node src/main.ts --version && chown -R node:node /app/.compile-cache
+# Warm the compile cache: loading main.ts loads every module the sidecar's main thread runs; the channel worker's
+# entry (run as a plain script it only loads its modules) covers the worker thread.
+RUN node src/main.ts --version && node src/notify/channels/worker-entry.ts && chown -R node:node /app/.compile-cache
 # State (SQLite: alert state, outbox, silences) lives in /var/lib/prodpulse. ./data is linked there too, so a
 # config that keeps the schema's default storage.path (./data/prodpulse.db) also lands in the volume.
 RUN mkdir -p /var/lib/prodpulse && chown node:node /var/lib/prodpulse && ln -s /var/lib/prodpulse /app/data

@@ -1,4 +1,4 @@
-import { channelInactiveReason, type Config } from './config/schema.ts';
+import { channelInactiveReason, type ChannelConfig, type Config } from './config/schema.ts';
 import type { Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
 import { VERSION } from './lib/version.ts';
@@ -7,6 +7,7 @@ import type { MetricsRegistry } from './metrics/registry.ts';
 import { channelSecrets, createChannel, describeChannel, type ChannelDeps, type ChannelDescription } from './notify/channels/index.ts';
 import { createNotifier, notifierConfigFromConfig, type Notifier, type RetryOptions } from './notify/pipeline.ts';
 import type { Channel } from './notify/types.ts';
+import type { ChannelWorker } from './notify/channels/remote.ts';
 import { RuleEngine, validateRules, type ActiveAlert, type PersistedAlert } from './rules/engine.ts';
 import type { Reading } from './snapshot/snapshot.ts';
 import { createAlertStateRepo } from './store/alert-state-repo.ts';
@@ -19,6 +20,8 @@ export interface AlertingDeps {
   logger: Logger;
   metrics: MetricsRegistry;
   channelDeps?: ChannelDeps;
+  /** sends run on this worker thread (src/notify/channels/remote.ts); without it they run on the calling thread */
+  channelWorker?: ChannelWorker;
   retry?: Partial<RetryOptions>;
 }
 
@@ -62,6 +65,7 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
     channels.clear();
     statuses = [];
     secrets = [];
+    const remote: [string, ChannelConfig][] = [];
     for (const [name, cfg] of Object.entries(config.channels)) {
       let reason = channelInactiveReason(cfg);
       try {
@@ -71,15 +75,22 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
       }
       if (reason === undefined) {
         try {
+          // built here even when it will send from the worker: a config it cannot use is reported the same way
           const channel = createChannel(name, cfg, { logger, version: VERSION, ...(config.server.external_url ? { externalUrl: config.server.external_url } : {}), ...deps.channelDeps });
-          channels.set(name, channel);
-          channel.prepare?.().catch((err: unknown) => logger.warn({ channel: name, err: redactText((err as Error)?.message ?? String(err), channelSecrets(cfg)) }, 'channel library failed to load; the first send retries'));
+          if (deps.channelWorker) remote.push([name, cfg]);
+          else {
+            channels.set(name, channel);
+            channel.prepare?.().catch((err: unknown) => logger.warn({ channel: name, err: redactText((err as Error)?.message ?? String(err), channelSecrets(cfg)) }, 'channel library failed to load; the first send retries'));
+          }
         } catch (err) {
           // the message is already redacted by createChannel
           reason = `unusable configuration: ${(err as Error).message}`;
         }
       }
       statuses.push({ name, ...describeChannel(cfg), active: reason === undefined, ...(reason ? { inactiveReason: reason } : {}) });
+    }
+    if (deps.channelWorker && remote.length > 0) {
+      for (const [name, ch] of deps.channelWorker.configure(remote, { version: VERSION, externalUrl: config.server.external_url })) channels.set(name, ch);
     }
     const inactive = statuses.filter((s) => !s.active).map((s) => `${s.name} (${s.inactiveReason})`);
     if (inactive.length) logger.warn({ inactive }, 'some channels are inactive; alerts routed to them are not sent');
@@ -219,7 +230,10 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
     active: () => engine.active(),
     channels: () => statuses,
     start: () => notifier.start(),
-    stop: () => notifier.stop(),
+    stop: async () => {
+      await notifier.stop();
+      await deps.channelWorker?.stop();
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { hostInfoReading, readStaticFacts, type StaticFacts } from './collectors
 import { loadConfigFile } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { createAlerting, type Alerting } from './alerting.ts';
+import { createChannelWorker } from './notify/channels/remote.ts';
 import { basicAuthGuard, bearerGuard } from './http/auth.ts';
 import { alertsRoutes } from './http/routes/alerts.ts';
 import { silenceRoutes } from './http/routes/silences.ts';
@@ -37,6 +38,8 @@ export interface SidecarDeps {
   env?: Record<string, string | undefined>;
   /** outside edges of the channels (fetch, SMTP transport) */
   channelDeps?: ChannelDeps;
+  /** false: channel sends run on this thread instead of a worker thread (default: a worker, unless channelDeps) */
+  channelThread?: boolean;
   /** delivery retry timing (tests shorten it) */
   retry?: Partial<RetryOptions>;
 }
@@ -71,7 +74,17 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
   const collectors = deps.collectors ?? createCollectors(collectorOptionsFromConfig(config.sampling));
 
   const db = openDatabase(config.storage.path);
-  const alerting = createAlerting(config, { db, clock, logger, metrics, ...(deps.channelDeps ? { channelDeps: deps.channelDeps } : {}), ...(deps.retry ? { retry: deps.retry } : {}) });
+  // channel sends run on a worker thread (started with the first active channel) unless a test injects channel edges
+  const channelWorker = deps.channelDeps || deps.channelThread === false ? undefined : createChannelWorker(logger);
+  const alerting = createAlerting(config, {
+    db,
+    clock,
+    logger,
+    metrics,
+    ...(deps.channelDeps ? { channelDeps: deps.channelDeps } : {}),
+    ...(channelWorker ? { channelWorker } : {}),
+    ...(deps.retry ? { retry: deps.retry } : {}),
+  });
 
   const onSnapshot = async (s: Snapshot): Promise<void> => {
     s.readings.push(info);

@@ -1,0 +1,119 @@
+/**
+ * Channels whose sends run on a worker thread (worker-entry.ts). The delivery loop, outbox and retries stay where
+ * they are; only `send` crosses: the events go over as the JSON string the outbox already holds (a copy, not a
+ * structured clone of a thousand objects), the result comes back as ok or a NotifyError's fields. Used when the
+ * sidecar has at least one active channel and no injected channel edges (tests inject fetch or SMTP transports,
+ * which cannot cross a thread). A worker that dies fails its in-flight sends as recoverable (they are retried) and
+ * is started again on the next send.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ChannelConfig } from '../../config/schema.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { eventsJson } from '../../store/event-json.ts';
+import { NotifyError, type AlertEvent, type Channel } from '../types.ts';
+
+export type ToWorker =
+  | { type: 'config'; generation: number; channels: [string, ChannelConfig][]; version: string; externalUrl?: string | undefined }
+  | { type: 'send'; id: number; channel: string; events: string }
+  | { type: 'abort'; id: number };
+
+export type FromWorker =
+  | { type: 'ready'; generation: number }
+  | { type: 'log'; line: string }
+  | { type: 'result'; id: number; ok: true }
+  | { type: 'result'; id: number; ok: false; error: { message: string; notify: boolean; recoverable: boolean; reason: string; retryAfterMs?: number } };
+
+export interface ChannelWorker {
+  /** proxies for these channels (the worker builds the real ones from the same configs) */
+  configure(channels: [string, ChannelConfig][], opts: { version: string; externalUrl?: string | undefined }): Map<string, Channel>;
+  stop(): Promise<void>;
+}
+
+const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
+const PINO_LEVEL: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+
+export function createChannelWorker(logger: Logger): ChannelWorker {
+  let worker: Worker | undefined;
+  let lastConfig: ToWorker | undefined;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
+
+  const failAll = (why: string) => {
+    for (const p of pending.values()) p.reject(new NotifyError(`channel worker ${why}`, { recoverable: true, reason: 'worker' }));
+    pending.clear();
+  };
+  let generation = 0;
+
+  const ensure = (): Worker => {
+    if (worker) return worker;
+    const w = new Worker(new URL('./worker-entry.ts', import.meta.url), { workerData: { logLevel: logger.level } });
+    w.unref(); // pending sends keep their own timers; the worker alone must not keep the process up
+    w.on('message', (m: FromWorker) => {
+      if (m.type === 'log') {
+        try {
+          const { level, msg, time: _t, pid: _p, hostname: _h, name: _n, ...rest } = JSON.parse(m.line) as Record<string, unknown>;
+          const lv = PINO_LEVEL[Number(level)] ?? 'info';
+          if (LEVELS.has(lv)) (logger as unknown as Record<string, (o: object, s?: string) => void>)[lv]!({ ...rest, thread: 'channels' }, typeof msg === 'string' ? msg : undefined);
+        } catch {
+          logger.warn({ thread: 'channels' }, 'unreadable log line from the channel worker');
+        }
+      } else if (m.type === 'result') {
+        const p = pending.get(m.id);
+        if (!p) return;
+        pending.delete(m.id);
+        if (m.ok) p.resolve();
+        else {
+          const e = m.error;
+          p.reject(e.notify ? new NotifyError(e.message, { recoverable: e.recoverable, reason: e.reason, ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}) }) : new Error(e.message));
+        }
+      }
+    });
+    w.on('error', (err) => logger.error({ err: { message: err.message } }, 'channel worker failed'));
+    w.on('exit', (code) => {
+      if (worker === w) worker = undefined;
+      if (pending.size) failAll(`exited (code ${code})`);
+    });
+    if (lastConfig) w.postMessage(lastConfig);
+    worker = w;
+    return w;
+  };
+
+  const proxy = (name: string, cfg: ChannelConfig): Channel => ({
+    name,
+    type: cfg.type,
+    ...(cfg.type === 'alertmanager' ? { resendIntervalMs: cfg.resend_interval } : {}),
+    send(events: AlertEvent[], signal: AbortSignal): Promise<void> {
+      const w = ensure();
+      const sendId = nextId++;
+      return new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          w.postMessage({ type: 'abort', id: sendId } satisfies ToWorker);
+          pending.delete(sendId);
+          reject(signal.reason);
+        };
+        const settle = (fn: () => void) => {
+          signal.removeEventListener('abort', onAbort);
+          fn();
+        };
+        pending.set(sendId, { resolve: () => settle(resolve), reject: (e) => settle(() => reject(e)) });
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        w.postMessage({ type: 'send', id: sendId, channel: name, events: eventsJson(events) } satisfies ToWorker);
+      });
+    },
+  });
+
+  return {
+    configure(channels, opts) {
+      lastConfig = { type: 'config', generation: ++generation, channels, version: opts.version, externalUrl: opts.externalUrl };
+      ensure().postMessage(lastConfig);
+      return new Map(channels.map(([name, cfg]) => [name, proxy(name, cfg)]));
+    },
+    async stop() {
+      const w = worker;
+      worker = undefined;
+      failAll('stopped');
+      if (w) await w.terminate();
+    },
+  };
+}
