@@ -8,7 +8,7 @@ import { channelSecrets, createChannel, describeChannel, type ChannelDeps, type 
 import { createNotifier, notifierConfigFromConfig, type Notifier, type RetryOptions } from './notify/pipeline.ts';
 import type { Channel } from './notify/types.ts';
 import type { ChannelWorker } from './notify/channels/remote.ts';
-import { RuleEngine, validateRules, type ActiveAlert, type PersistedAlert } from './rules/engine.ts';
+import { RuleEngine, stateShape, validateRules, type ActiveAlert, type PersistedAlert } from './rules/engine.ts';
 import type { Reading } from './snapshot/snapshot.ts';
 import { createAlertStateRepo } from './store/alert-state-repo.ts';
 import { runSliced, runToEnd, type Slicer, type Steps } from './lib/slice.ts';
@@ -122,25 +122,28 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
 
   // Alert states are written when they change shape (new, pending→firing, keep-firing, gone), not every cycle:
   // a value that moves while firing is re-read from the next sample after a restart anyway.
-  const persisted = new Map<string, string>(restored.map((s) => [s.fingerprint, shapeOf(s)]));
+  const persisted = new Map<string, string>(restored.map((s) => [s.fingerprint, stateShape(s)]));
   /** rows per write transaction (see notify/pipeline.ts) */
   const CHUNK = 200;
   function* persistSteps(): Steps<void> {
     const now = clock.now();
-    const changed: PersistedAlert[] = [];
-    const seen = new Set<string>();
-    for (const st of engine.exportState()) {
-      seen.add(st.fingerprint);
-      if (persisted.get(st.fingerprint) !== shapeOf(st)) changed.push(st);
+    const changed: string[] = [];
+    const shapes = new Map<string, string>();
+    for (const { fingerprint, shape } of engine.stateShapes()) {
+      shapes.set(fingerprint, shape);
+      if (persisted.get(fingerprint) !== shape) changed.push(fingerprint);
     }
     yield;
-    const gone = [...persisted.keys()].filter((fp) => !seen.has(fp));
+    const gone = [...persisted.keys()].filter((fp) => !shapes.has(fp));
     for (let i = 0; i < changed.length; i += CHUNK) {
       const chunk = changed.slice(i, i + CHUNK);
       db.tx(() => {
-        for (const st of chunk) stateRepo.save(st.fingerprint, st, now);
+        for (const fp of chunk) {
+          const st = engine.exportOne(fp);
+          if (st) stateRepo.save(fp, st, now);
+        }
       });
-      for (const st of chunk) persisted.set(st.fingerprint, shapeOf(st));
+      for (const fp of chunk) persisted.set(fp, shapes.get(fp)!);
       yield;
     }
     for (let i = 0; i < gone.length; i += CHUNK) {
@@ -152,14 +155,7 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
       yield;
     }
     metrics.alerts.reset();
-    const counts = new Map<string, { alertname: string; severity: string; state: string; n: number }>();
-    for (const a of engine.active()) {
-      const k = `${a.alert}\0${a.severity}\0${a.state}`;
-      const c = counts.get(k) ?? { alertname: a.alert, severity: a.severity, state: a.state, n: 0 };
-      c.n++;
-      counts.set(k, c);
-    }
-    for (const c of counts.values()) metrics.alerts.set({ alertname: c.alertname, severity: c.severity, state: c.state }, c.n);
+    for (const c of engine.counts()) metrics.alerts.set({ alertname: c.alertname, severity: c.severity, state: c.state }, c.n);
   }
 
   /**
@@ -237,7 +233,3 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
   };
 }
 
-/** The parts of a persisted alert that matter after a restart; the value and texts follow the next sample. */
-function shapeOf(s: PersistedAlert): string {
-  return `${s.ruleHash}|${s.state}|${s.activeSince}|${s.firingSince ?? ''}|${s.keepFiringSince ?? ''}`;
-}

@@ -14,7 +14,7 @@ import { route, type Routed } from './stages/route.ts';
 import { silenceStage } from './stages/silence.ts';
 import { dedupDecide } from './stages/dedup.ts';
 import { repeatDecide, type ActiveAlertLike } from './stages/repeat.ts';
-import { groupByChannel } from './stages/group.ts';
+import { groupByChannelSteps } from './stages/group.ts';
 import { runToEnd, type Steps } from '../lib/slice.ts';
 
 export type { ActiveAlertLike } from './stages/repeat.ts';
@@ -245,7 +245,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         });
         yield;
       }
-      const groups = groupByChannel(toSend);
+      const groups = yield* groupByChannelSteps(toSend);
       yield;
       for (const [ch, evs] of groups) {
         const id = db.tx(() => outbox.enqueue(ch, evs, now));

@@ -171,6 +171,11 @@ function render(rule: RuleConfig, inst: Instance): Record<string, string> {
   return out;
 }
 
+/** The parts of a persisted alert that matter after a restart, as one comparable string (value and texts follow the next sample). */
+export function stateShape(s: Pick<PersistedAlert, 'ruleHash' | 'state' | 'activeSince' | 'firingSince' | 'keepFiringSince'>): string {
+  return `${s.ruleHash}|${s.state}|${s.activeSince}|${s.firingSince ?? ''}|${s.keepFiringSince ?? ''}`;
+}
+
 /** Throws what `replaceRules` would throw for these rules (duplicate alert name, bad match), changing nothing. */
 export function validateRules(rules: RuleConfig[]): void {
   compileRules(rules);
@@ -343,6 +348,40 @@ export class RuleEngine {
     }
     this.#rules = next;
     return events;
+  }
+
+  /**
+   * Each alert's fingerprint with the parts of its state that a restart needs (rule hash, state, since-times) as
+   * one string, without copying labels or annotations: callers compare it to what they saved and export only the
+   * alerts that changed (exportOne).
+   */
+  *stateShapes(): Generator<{ fingerprint: string; shape: string }> {
+    for (const c of this.#rules) {
+      for (const inst of c.instances.values()) {
+        yield { fingerprint: inst.fingerprint, shape: stateShape({ ruleHash: c.hash, ...inst }) };
+      }
+    }
+  }
+
+  /** One alert's state as exportState gives it, or undefined if there is no such alert. */
+  exportOne(fingerprint: string): PersistedAlert | undefined {
+    for (const c of this.#rules) {
+      const inst = c.instances.get(fingerprint);
+      if (inst) return { alert: c.rule.alert, ruleHash: c.hash, ...inst, labels: { ...inst.labels }, seriesLabels: { ...inst.seriesLabels }, annotations: { ...inst.annotations } };
+    }
+    return undefined;
+  }
+
+  /** How many alerts per rule, severity and state (prodpulse_alerts), without listing them. */
+  counts(): { alertname: string; severity: string; state: AlertStateName; n: number }[] {
+    const out: { alertname: string; severity: string; state: AlertStateName; n: number }[] = [];
+    for (const { rule, instances } of this.#rules) {
+      let pending = 0;
+      for (const inst of instances.values()) if (inst.state === 'pending') pending++;
+      if (pending) out.push({ alertname: rule.alert, severity: rule.severity, state: 'pending', n: pending });
+      if (instances.size - pending) out.push({ alertname: rule.alert, severity: rule.severity, state: 'firing', n: instances.size - pending });
+    }
+    return out;
   }
 
   /** All pending and firing states as plain JSON. */

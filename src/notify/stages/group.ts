@@ -1,17 +1,27 @@
 import type { AlertEvent } from '../types.ts';
 import type { Routed } from './route.ts';
+import { runToEnd, type Steps } from '../../lib/slice.ts';
 
 /**
  * Everything for one channel in one evaluation becomes one message: channel → events in arrival order. A
  * fingerprint appears once per kind per channel (a reminder never doubles an event already in the message).
  */
 export function groupByChannel(items: readonly Routed[]): Map<string, AlertEvent[]> {
+  return runToEnd(groupByChannelSteps(items));
+}
+
+/** groupByChannel in steps of 256 items, for runSliced (src/lib/slice.ts). */
+export function* groupByChannelSteps(items: readonly Routed[]): Steps<Map<string, AlertEvent[]>> {
   const groups = new Map<string, AlertEvent[]>();
-  const seen = new Set<string>();
+  const seen = new Map<string, Set<string>>(); // channel → fingerprint\0kind
+  let n = 0;
   for (const { channel, event } of items) {
-    const key = `${channel}\u0000${event.fingerprint}\u0000${event.kind}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (++n % 256 === 0) yield;
+    let keys = seen.get(channel);
+    if (!keys) seen.set(channel, (keys = new Set()));
+    const key = `${event.fingerprint}\u0000${event.kind}`;
+    if (keys.has(key)) continue;
+    keys.add(key);
     let list = groups.get(channel);
     if (!list) groups.set(channel, (list = []));
     list.push(event);
