@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startWebhookSink } from '../../../test/support/webhook-sink.ts';
 import { firing } from '../../../test/support/events.ts';
-import { silentLogger } from '../../lib/logger.ts';
+import { createLogger, silentLogger } from '../../lib/logger.ts';
 import { NotifyError } from '../types.ts';
 import { createChannelWorker } from './remote.ts';
 
@@ -59,4 +59,20 @@ test('an aborted send rejects with the abort reason; a stopped worker fails in-f
   }
   await hook.send(ev, new AbortController().signal); // a fresh worker, configured as before
   assert.ok(sink.requests.length >= 1);
+});
+
+test("the worker's log records reach the main thread's logger, marked as coming from the channel thread", async (t) => {
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'info', destination: { write: (s: string) => void lines.push(s) } });
+  const worker = createChannelWorker(logger);
+  t.after(() => worker.stop());
+  // a config the worker cannot build a channel from: it says so through the logger
+  const bad = worker.configure([['bad', { type: 'webhook', url: 'not a url', headers: {} }]], { version: 't' }).get('bad')!;
+  const err = await bad.send([firing({ alert: 'A' }, NOW)], new AbortController().signal).then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof NotifyError && err.recoverable, 'an unknown channel fails as recoverable');
+  const record = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r.msg === 'channel unusable in the channel worker');
+  assert.ok(record, lines.join('\n'));
+  assert.equal(record.thread, 'channels');
+  assert.equal(record.channel, 'bad');
+  assert.equal(record.level, 50);
 });

@@ -19,7 +19,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready'; generation: number }
-  | { type: 'log'; line: string }
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; obj: Record<string, unknown>; msg?: string }
   | { type: 'result'; id: number; ok: true }
   | { type: 'result'; id: number; ok: false; error: { message: string; notify: boolean; recoverable: boolean; reason: string; retryAfterMs?: number } };
 
@@ -29,8 +29,8 @@ export interface ChannelWorker {
   stop(): Promise<void>;
 }
 
-const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
-const PINO_LEVEL: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+/** the worker's young generation: its garbage is short-lived formatting; a small nursery keeps its RSS down */
+const WORKER_YOUNG_GENERATION_MB = 4;
 
 export function createChannelWorker(logger: Logger): ChannelWorker {
   let worker: Worker | undefined;
@@ -46,17 +46,11 @@ export function createChannelWorker(logger: Logger): ChannelWorker {
 
   const ensure = (): Worker => {
     if (worker) return worker;
-    const w = new Worker(new URL('./worker-entry.ts', import.meta.url), { workerData: { logLevel: logger.level } });
+    const w = new Worker(new URL('./worker-entry.ts', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     w.unref(); // pending sends keep their own timers; the worker alone must not keep the process up
     w.on('message', (m: FromWorker) => {
       if (m.type === 'log') {
-        try {
-          const { level, msg, time: _t, pid: _p, hostname: _h, name: _n, ...rest } = JSON.parse(m.line) as Record<string, unknown>;
-          const lv = PINO_LEVEL[Number(level)] ?? 'info';
-          if (LEVELS.has(lv)) (logger as unknown as Record<string, (o: object, s?: string) => void>)[lv]!({ ...rest, thread: 'channels' }, typeof msg === 'string' ? msg : undefined);
-        } catch {
-          logger.warn({ thread: 'channels' }, 'unreadable log line from the channel worker');
-        }
+        logger[m.level]({ ...m.obj, thread: 'channels' }, m.msg);
       } else if (m.type === 'result') {
         const p = pending.get(m.id);
         if (!p) return;

@@ -3,9 +3,8 @@
  * client libraries (@slack/web-api, nodemailer), message formatting and response parsing never hold the thread
  * that serves /metrics. Messages in: config, send, abort. Out: ready, result, log.
  */
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { Writable } from 'node:stream';
-import pino from 'pino';
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import type { Logger } from '../../lib/logger.ts';
 import type { ChannelConfig } from '../../config/schema.ts';
 import type { AlertEvent, Channel } from '../types.ts';
 import { NotifyError } from '../types.ts';
@@ -18,16 +17,13 @@ if (parentPort) serve(parentPort);
 function serve(port: MessagePort): void {
   const post = (m: FromWorker) => port.postMessage(m);
 
-  // log lines go to the main thread's logger, which owns the destination and the redaction rules
-  const logger = pino(
-    { level: (workerData as { logLevel?: string } | undefined)?.logLevel ?? 'info', base: { name: 'prodpulse' } },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        post({ type: 'log', line: chunk.toString('utf8') });
-        done();
-      },
-    }),
-  );
+  // log records go to the main thread's logger, which owns the destination and the redaction rules (channels
+  // only call warn and error with an object and a message; pino itself is not loaded on this thread)
+  const forward =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (obj: object, msg?: string): void =>
+      post({ type: 'log', level, obj: structuredCloneable(obj), ...(msg !== undefined ? { msg } : {}) });
+  const logger = { debug: forward('debug'), info: forward('info'), warn: forward('warn'), error: forward('error') } as unknown as Logger;
 
   let channels = new Map<string, Channel>();
   const inFlight = new Map<number, AbortController>();
@@ -79,4 +75,9 @@ function serve(port: MessagePort): void {
         break;
     }
   });
+}
+
+/** A log object as plain data (errors become their message): postMessage cannot carry functions or class instances. */
+function structuredCloneable(obj: object): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(obj, (_k, v: unknown) => (v instanceof Error ? { message: v.message } : v))) as Record<string, unknown>;
 }
