@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startWebhookSink } from '../test/support/webhook-sink.ts';
 import { createAlerting } from './alerting.ts';
+import { createChannelWorker } from './notify/channels/remote.ts';
 import { configSchema } from './config/schema.ts';
 import { ManualClock } from './lib/clock.ts';
 import { silentLogger } from './lib/logger.ts';
@@ -101,4 +102,28 @@ test('evaluateSliced: other callbacks run during a large evaluation; a reload ar
   alerting.evaluate(mem(0.5));
   await alerting.notifier.flush();
   assert.deepEqual(sink.requests.filter((r) => r.path === '/a').map((r) => (r.json as { status: string }).status), ['firing', 'resolved'], 'the removed rule resolved its alerts');
+});
+
+test('defaults.delivery_thread: worker sends from the channel thread, main does not start it, and a reload switches', async (t) => {
+  const sink = await startWebhookSink();
+  t.after(() => sink.close());
+  const channelWorker = createChannelWorker(silentLogger());
+  t.after(() => channelWorker.stop());
+  const cfg = (thread: 'worker' | 'main') =>
+    configSchema.parse({ channels: { a: { type: 'webhook', url: `${sink.url}/a` } }, defaults: { channels: ['a'], delivery_thread: thread }, rules: [rule()] });
+  const alerting = createAlerting(cfg('main'), { db: openDatabase(':memory:'), clock: new ManualClock(), logger: silentLogger(), metrics: metrics(), channelWorker });
+  alerting.start();
+  t.after(() => alerting.stop());
+  alerting.evaluate(mem(0.95));
+  await alerting.notifier.flush();
+  assert.equal(sink.requests.length, 1);
+  assert.equal(channelWorker.running(), false, 'main: no thread started');
+  await alerting.applyConfig(cfg('worker'));
+  assert.equal(channelWorker.running(), true, 'worker: the thread starts with the active channel');
+  alerting.evaluate(mem(0.5));
+  await alerting.notifier.flush();
+  assert.deepEqual(sink.requests.map((r) => (r.json as { status: string }).status), ['firing', 'resolved'], 'the resolution went out from the worker');
+  await alerting.applyConfig(cfg('main'));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(channelWorker.running(), false, 'back to main: the thread is stopped');
 });

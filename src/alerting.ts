@@ -20,7 +20,7 @@ export interface AlertingDeps {
   logger: Logger;
   metrics: MetricsRegistry;
   channelDeps?: ChannelDeps;
-  /** sends run on this worker thread (src/notify/channels/remote.ts); without it they run on the calling thread */
+  /** sends run on this worker thread (src/notify/channels/remote.ts) when defaults.delivery_thread is worker; else on the calling thread */
   channelWorker?: ChannelWorker;
   retry?: Partial<RetryOptions>;
 }
@@ -66,6 +66,8 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
     statuses = [];
     secrets = [];
     const remote: [string, ChannelConfig][] = [];
+    const worker = config.defaults.delivery_thread === 'worker' ? deps.channelWorker : undefined;
+    if (!worker) void deps.channelWorker?.stop(); // switched to the main thread by a reload: the thread goes
     for (const [name, cfg] of Object.entries(config.channels)) {
       let reason = channelInactiveReason(cfg);
       try {
@@ -77,7 +79,7 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
         try {
           // built here even when it will send from the worker: a config it cannot use is reported the same way
           const channel = createChannel(name, cfg, { logger, version: VERSION, ...(config.server.external_url ? { externalUrl: config.server.external_url } : {}), ...deps.channelDeps });
-          if (deps.channelWorker) remote.push([name, cfg]);
+          if (worker) remote.push([name, cfg]);
           else {
             channels.set(name, channel);
             channel.prepare?.().catch((err: unknown) => logger.warn({ channel: name, err: redactText((err as Error)?.message ?? String(err), channelSecrets(cfg)) }, 'channel library failed to load; the first send retries'));
@@ -89,8 +91,8 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
       }
       statuses.push({ name, ...describeChannel(cfg), active: reason === undefined, ...(reason ? { inactiveReason: reason } : {}) });
     }
-    if (deps.channelWorker && remote.length > 0) {
-      for (const [name, ch] of deps.channelWorker.configure(remote, { version: VERSION, externalUrl: config.server.external_url })) channels.set(name, ch);
+    if (worker && remote.length > 0) {
+      for (const [name, ch] of worker.configure(remote, { version: VERSION, externalUrl: config.server.external_url })) channels.set(name, ch);
     }
     const inactive = statuses.filter((s) => !s.active).map((s) => `${s.name} (${s.inactiveReason})`);
     if (inactive.length) logger.warn({ inactive }, 'some channels are inactive; alerts routed to them are not sent');

@@ -233,6 +233,8 @@ export const configSchema = z
         channels: z.array(z.string()).default([]),
         repeat_interval: durationMs.default(4 * 3_600_000),
         send_resolved: z.boolean().default(true),
+        /** where channel sends run: a worker thread (scrapes stay fast during alert storms; ~20-30 MB of RSS) or the main thread */
+        delivery_thread: z.enum(['worker', 'main']).default('worker'),
       })
       .prefault({}),
     rules: z.array(ruleSchema).default([]),

@@ -27,6 +27,8 @@ export interface ChannelWorker {
   /** proxies for these channels (the worker builds the real ones from the same configs) */
   configure(channels: [string, ChannelConfig][], opts: { version: string; externalUrl?: string | undefined }): Map<string, Channel>;
   stop(): Promise<void>;
+  /** whether the thread is up (it starts with the first configure or send) */
+  running(): boolean;
 }
 
 /** the worker's young generation: its garbage is short-lived formatting; a small nursery keeps its RSS down */
@@ -103,6 +105,7 @@ export function createChannelWorker(logger: Logger): ChannelWorker {
       ensure().postMessage(lastConfig);
       return new Map(channels.map(([name, cfg]) => [name, proxy(name, cfg)]));
     },
+    running: () => worker !== undefined,
     async stop() {
       const w = worker;
       worker = undefined;
