@@ -67,7 +67,8 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
     secrets = [];
     const remote: [string, ChannelConfig][] = [];
     const worker = config.defaults.delivery_thread === 'worker' ? deps.channelWorker : undefined;
-    if (!worker) void deps.channelWorker?.stop(); // switched to the main thread by a reload: the thread goes
+    // switched to the main thread by a reload: sends in flight on the thread may finish, then it goes
+    if (!worker && deps.channelWorker?.running()) void deps.channelWorker.stop(30_000);
     for (const [name, cfg] of Object.entries(config.channels)) {
       let reason = channelInactiveReason(cfg);
       try {

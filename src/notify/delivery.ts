@@ -175,7 +175,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
           attemptStart = performance.now();
           outbox.attempt(row.id, attempts, row.lastError ?? undefined);
           try {
-            await sendOnce(channel, row.events);
+            // looked up on every attempt: a reload may have replaced the channel since the row was picked
+            await sendOnce(deps.channels.get(ch) ?? channel, row.events);
           } catch (err) {
             if (stopper.signal.aborted) throw err;
             const ne = toNotifyError(err);

@@ -36,7 +36,7 @@ test('a channel on the worker thread delivers, and its failures come back as Not
   assert.equal(limited.retryAfterMs, 7000);
 });
 
-test('an aborted send rejects with the abort reason; a stopped worker fails in-flight sends as recoverable and a new send starts it again', async (t) => {
+test('an aborted send rejects with the abort reason; a stopped worker fails in-flight sends as recoverable; configuring again starts a new one', async (t) => {
   const sink = await startWebhookSink();
   t.after(() => sink.close());
   const worker = createChannelWorker(silentLogger());
@@ -57,7 +57,9 @@ test('an aborted send rejects with the abort reason; a stopped worker fails in-f
     assert.ok(err instanceof NotifyError);
     assert.equal(err.recoverable, true);
   }
-  await hook.send(ev, new AbortController().signal); // a fresh worker, configured as before
+  // after a stop only a new configure starts a thread again (see the next test for the old proxies)
+  const again = worker.configure([['hook', { type: 'webhook', url: `${sink.url}/hook`, headers: {} }]], { version: 't' }).get('hook')!;
+  await again.send(ev, new AbortController().signal);
   assert.ok(sink.requests.length >= 1);
 });
 
@@ -75,4 +77,26 @@ test("the worker's log records reach the main thread's logger, marked as coming 
   assert.equal(record.thread, 'channels');
   assert.equal(record.channel, 'bad');
   assert.equal(record.level, 50);
+});
+
+test('a stopped thread never fails the sends of the thread that replaced it, and its old proxies do not restart it', async (t) => {
+  const sink = await startWebhookSink();
+  t.after(() => sink.close());
+  const worker = createChannelWorker(silentLogger());
+  t.after(() => worker.stop());
+  const cfg = [['hook', { type: 'webhook', url: `${sink.url}/hook`, headers: {} }]] as [string, { type: 'webhook'; url: string; headers: Record<string, string> }][];
+  const old = worker.configure(cfg, { version: 't' }).get('hook')!;
+  await old.send([firing({ alert: 'A' }, NOW)], new AbortController().signal);
+
+  const stopping = worker.stop(); // a reload to delivery_thread: main ...
+  const fresh = worker.configure(cfg, { version: 't' }).get('hook')!; // ... and straight back to worker
+  await fresh.send([firing({ alert: 'B' }, NOW)], new AbortController().signal); // must not be failed by the old thread's exit
+  await stopping;
+  assert.deepEqual(sink.requests.map((r) => ((r.json as { alerts: { labels: Record<string, string> }[] }).alerts[0]!.labels.alertname)), ['A', 'B']);
+
+  await worker.stop();
+  const late = await old.send([firing({ alert: 'C' }, NOW)], new AbortController().signal).then(() => undefined, (e: unknown) => e);
+  assert.ok(late instanceof NotifyError && late.recoverable && late.reason === 'worker_stopped', String(late));
+  assert.equal(worker.running(), false, 'an old proxy does not start a thread again');
+  assert.equal(sink.requests.length, 2);
 });

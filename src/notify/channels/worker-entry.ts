@@ -8,7 +8,8 @@ import type { Logger } from '../../lib/logger.ts';
 import type { ChannelConfig } from '../../config/schema.ts';
 import type { AlertEvent, Channel } from '../types.ts';
 import { NotifyError } from '../types.ts';
-import { createChannel } from './index.ts';
+import { channelSecrets, createChannel } from './index.ts';
+import { redactText } from '../../lib/redact.ts';
 import type { FromWorker, ToWorker } from './remote.ts';
 
 // run as a plain script (the Dockerfile does, to warm the compile cache) it loads its modules and does nothing
@@ -36,7 +37,7 @@ function serve(port: MessagePort): void {
           try {
             const ch = createChannel(name, cfg, { logger, version: m.version, ...(m.externalUrl ? { externalUrl: m.externalUrl } : {}) });
             next.set(name, ch);
-            ch.prepare?.().catch((err: unknown) => logger.warn({ channel: name, err: (err as Error)?.message }, 'channel library failed to load; the first send retries'));
+            ch.prepare?.().catch((err: unknown) => logger.warn({ channel: name, err: redactText((err as Error)?.message ?? String(err), channelSecrets(cfg)) }, 'channel library failed to load; the first send retries'));
           } catch (err) {
             logger.error({ channel: name, err: (err as Error).message }, 'channel unusable in the channel worker');
           }
