@@ -92,10 +92,8 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     metrics.applySnapshot(s);
     // the new sample is served from here on; rules then run in slices so scrapes keep being answered meanwhile
     exposition.invalidate();
-    const slicer = createSlicer();
-    if (slicer.due()) await slicer.pause();
     try {
-      await alerting.evaluateSliced(s.readings, s.unavailable, slicer);
+      await alerting.evaluateSliced(s.readings, s.unavailable, createSlicer());
     } catch (err) {
       logger.error({ err: { message: (err as Error).message } }, 'rule evaluation failed');
     }

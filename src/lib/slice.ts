@@ -7,6 +7,7 @@
  * slice; `runToEnd` runs the same generator in one go (unit tests, CLI commands, shutdown).
  */
 import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** A step-wise task: yields between steps, returns its result. */
 export type Steps<T> = Generator<void, T, void>;
@@ -26,7 +27,7 @@ export function createSlicer(budgetMs = DEFAULT_SLICE_MS, now: () => number = ()
   return {
     due: () => now() >= deadline,
     async pause() {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
       deadline = now() + budgetMs;
     },
   };

@@ -16,6 +16,7 @@ import { dedupDecide } from './stages/dedup.ts';
 import { repeatDecide, type ActiveAlertLike } from './stages/repeat.ts';
 import { groupByChannelSteps } from './stages/group.ts';
 import { runToEnd, type Steps } from '../lib/slice.ts';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export type { ActiveAlertLike } from './stages/repeat.ts';
 export type { NotifierMetrics, RetryOptions, Outcome } from './delivery.ts';
@@ -328,7 +329,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     },
     stop: () => delivery.stop(),
     // kicks are deferred (one event-loop turn each): let those already queued run first
-    flush: () => new Promise<void>((r) => setImmediate(r)).then(() => kicking).then(() => delivery.idle()),
+    flush: () => nextTurn().then(() => kicking).then(() => delivery.idle()),
     queueDepth: () => outbox.depth(),
     setConfig(cfg) {
       config = cfg;

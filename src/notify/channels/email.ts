@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AlertEvent, Channel } from '../types.ts';
 import { NotifyError } from '../types.ts';
 import type { ChannelConfig } from '../../config/schema.ts';
@@ -67,7 +68,7 @@ export function inTurns(body: string): Readable {
   return Readable.from(
     (async function* () {
       for (let i = 0; i < bytes.length; i += CHUNK_BYTES) {
-        if (i > 0) await new Promise<void>((r) => setImmediate(r));
+        if (i > 0) await nextTurn();
         yield bytes.subarray(i, i + CHUNK_BYTES);
       }
     })(),
