@@ -28,6 +28,7 @@ export class SnapshotStore {
   readonly #ring: (HistoryPoint | undefined)[];
   #next = 0;
   #size = 0;
+  readonly #subscribers = new Set<(s: Snapshot) => void>();
 
   constructor(capacity: number) {
     this.#ring = new Array(Math.max(1, capacity));
@@ -47,6 +48,19 @@ export class SnapshotStore {
     this.#ring[this.#next] = { takenAt: s.takenAt, values };
     this.#next = (this.#next + 1) % this.#ring.length;
     this.#size = Math.min(this.#size + 1, this.#ring.length);
+    for (const fn of this.#subscribers) {
+      try {
+        fn(s);
+      } catch {
+        // a failing subscriber never stops publishing or the other subscribers
+      }
+    }
+  }
+
+  /** Called with every published snapshot, in order, after it became `latest`; returns the unsubscribe function. */
+  subscribe(fn: (s: Snapshot) => void): () => void {
+    this.#subscribers.add(fn);
+    return () => this.#subscribers.delete(fn);
   }
 
   /** Oldest first; at most `limit` most recent points. */
