@@ -22,6 +22,8 @@ let lastSeen = 0;
 let seenAt = 0;
 const flip: Collector = {
   name: 'bench_flip',
+  kind: 'host',
+  metrics: { bench_flip_value: { type: 'gauge', help: 'Flips between 0 and 1.', labels: [] } },
   async collect() {
     const t = now();
     if (value !== lastSeen) {

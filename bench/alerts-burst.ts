@@ -18,6 +18,8 @@ const WRK_S = QUICK ? 5 : 10;
 let value = 0;
 const many: Collector = {
   name: 'bench_many',
+  kind: 'host',
+  metrics: { bench_series: { type: 'gauge', help: 'Many series.', labels: ['i'] } },
   async collect() {
     const readings = [];
     for (let i = 0; i < SERIES; i++) readings.push({ metric: 'bench_series', labels: { i: String(i) }, value });

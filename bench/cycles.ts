@@ -13,6 +13,8 @@ import { performance } from 'node:perf_hooks';
 import { createAlerting } from '../src/alerting.ts';
 import type { Collector } from '../src/collectors/collector.ts';
 import { collectorOptionsFromConfig, createCollectors } from '../src/collectors/index.ts';
+import { hostSource } from '../src/sources/index.ts';
+import { HOST_METRICS } from '../src/metrics/catalog.ts';
 import { hostInfoReading, staticFactsFromOs } from '../src/collectors/static-facts.ts';
 import { parseConfigText } from '../src/config/load.ts';
 import { ManualClock } from '../src/lib/clock.ts';
@@ -43,8 +45,10 @@ const logger = silentLogger();
 const real = createCollectors(collectorOptionsFromConfig(config.sampling));
 const recorded = await Promise.all(real.map(async (c) => ({ name: c.name, out: await c.collect(new AbortController().signal) })));
 let cycle = 0;
-const fakes: Collector[] = recorded.map(({ name, out }) => ({
+const fakes: Collector[] = recorded.map(({ name, out }, i) => ({
   name,
+  kind: 'host',
+  metrics: real[i]!.metrics,
   async collect() {
     const readings: Reading[] = out.readings.map((r) => {
       let value = r.value;
@@ -59,13 +63,14 @@ const fakes: Collector[] = recorded.map(({ name, out }) => ({
 const readingCount = recorded.reduce((n, r) => n + r.out.readings.length, 0);
 
 const metrics = new MetricsRegistry({ version: 'bench', revision: 'bench', nodeVersion: process.version });
+metrics.define(HOST_METRICS);
 const exposition = new ExpositionCache(metrics.registry);
 const store = new SnapshotStore(config.sampling.history);
 const db = openDatabase(join(dir, 'prodpulse.db'));
 const alerting = createAlerting(config, { db, clock, logger, metrics });
 alerting.start();
 const info = hostInfoReading(staticFactsFromOs());
-const scheduler = new Scheduler({ collectors: fakes, intervalMs: 1000, timeoutMs: 800, clock, logger, onSnapshot: () => {} });
+const scheduler = new Scheduler({ sources: fakes.map((c) => hostSource(c, { interval: 1000, timeout: 800 })), intervalMs: 1000, clock, logger, onSnapshot: () => {} });
 
 const phase = { sample: [] as number[], publishApply: [] as number[], evaluate: [] as number[], refresh: [] as number[], total: [] as number[] };
 // same steps as onSnapshot in src/sidecar.ts, timed separately
@@ -73,7 +78,7 @@ async function onSnapshot(s: Snapshot): Promise<void> {
   const t0 = performance.now();
   s.readings.push(info);
   if (PARTS !== 'alerting') {
-    store.publish(s);
+    await store.publish(s);
     metrics.applySnapshot(s);
   }
   const t1 = performance.now();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Collector } from './collectors/collector.ts';
+import { LOAD_METRICS } from './collectors/load.ts';
 import { loadConfigFile } from './config/load.ts';
 import { silentLogger } from './lib/logger.ts';
 import { createSidecar } from './sidecar.ts';
@@ -17,7 +18,7 @@ test('a reload shows in prodpulse_config_last_reload_successful on the next scra
   writeFileSync(path, good);
   const loaded = await loadConfigFile(path, { env: {} });
   assert.ok(loaded.ok);
-  const one: Collector = { name: 'one', collect: async () => ({ readings: [{ metric: 'host_load1', labels: {}, value: 1 }], summary: {} }) };
+  const one: Collector = { name: 'one', kind: 'host', metrics: LOAD_METRICS, collect: async () => ({ readings: [{ metric: 'host_load1', labels: {}, value: 1 }], summary: {} }) };
   const sidecar = await createSidecar(loaded.config, { logger: silentLogger(), collectors: [one], staticFacts: facts, configPath: path, env: {} });
   await sidecar.start({ host: '127.0.0.1', port: 0 });
   t.after(() => sidecar.stop(100));

@@ -1,7 +1,8 @@
 import type { Hono } from 'hono';
 import type { Collector } from './collectors/collector.ts';
-import { collectorOptionsFromConfig, createCollectors } from './collectors/index.ts';
-import { hostInfoReading, readStaticFacts, type StaticFacts } from './collectors/static-facts.ts';
+import { readStaticFacts, type StaticFacts } from './collectors/static-facts.ts';
+import { buildSources, specsOf } from './sources/index.ts';
+import type { Source } from './sources/source.ts';
 import { loadConfigFile } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { createAlerting, type Alerting } from './alerting.ts';
@@ -20,7 +21,6 @@ import { REVISION, VERSION } from './lib/version.ts';
 import { ExpositionCache } from './metrics/exposition.ts';
 import { MetricsRegistry } from './metrics/registry.ts';
 import { Scheduler } from './snapshot/scheduler.ts';
-import type { Snapshot } from './snapshot/snapshot.ts';
 import { SnapshotStore } from './snapshot/store.ts';
 import { createSlicer } from './lib/slice.ts';
 
@@ -30,6 +30,8 @@ export interface SidecarDeps {
   clock?: Clock;
   /** replaces the configured host collectors (tests inject failing or hanging ones) */
   collectors?: Collector[];
+  /** further sources, appended to the configured ones through the same list (tests register fakes) */
+  sources?: Source[];
   /** default: systeminformation once at start */
   staticFacts?: () => Promise<StaticFacts>;
   /** the file the config came from; reload() reads it again */
@@ -65,13 +67,13 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
   const logger = deps.logger;
   const startedAt = clock.now();
   const facts = await (deps.staticFacts ?? (() => readStaticFacts({ paths: config.sampling.paths })))();
-  const info = hostInfoReading(facts);
   logger.info({ host: facts.hostname, os: facts.os, kernel: facts.kernel, cpu: facts.cpuModel }, 'host facts read');
 
   const metrics = new MetricsRegistry({ version: VERSION, revision: REVISION, nodeVersion: process.version });
   const exposition = new ExpositionCache(metrics.registry);
-  const store = new SnapshotStore(config.sampling.history);
-  const collectors = deps.collectors ?? createCollectors(collectorOptionsFromConfig(config.sampling));
+  const store = new SnapshotStore(config.sampling.history, (err) => logger.error({ err: { message: (err as Error).message } }, 'a snapshot subscriber failed'));
+  const sources = buildSources(config, { facts, ...(deps.collectors ? { collectors: deps.collectors } : {}), ...(deps.sources ? { extra: deps.sources } : {}) });
+  metrics.define(specsOf(sources));
 
   const db = openDatabase(config.storage.path);
   // channel sends run on a worker thread (started with the first active channel) unless a test injects channel edges
@@ -86,28 +88,27 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     ...(deps.retry ? { retry: deps.retry } : {}),
   });
 
-  const onSnapshot = async (s: Snapshot): Promise<void> => {
-    s.readings.push(info);
-    store.publish(s);
+  // subscribers, in order: the exposition serves the new sample at once; rules then run in slices so scrapes keep
+  // being answered meanwhile; afterwards prodpulse_alerts and the notification metrics changed
+  const reported = new Set<string>();
+  store.subscribe((s) => {
     metrics.applySnapshot(s);
-    // the new sample is served from here on; rules then run in slices so scrapes keep being answered meanwhile
     exposition.invalidate();
+    for (const m of metrics.undeclared)
+      if (!reported.has(m)) {
+        reported.add(m);
+        logger.error({ metric: m }, 'a source produced a reading whose metric it does not declare; it is not served');
+      }
+  });
+  store.subscribe(async (s) => {
     try {
       await alerting.evaluateSliced(s.readings, s.unavailable, createSlicer());
-    } catch (err) {
-      logger.error({ err: { message: (err as Error).message } }, 'rule evaluation failed');
+    } finally {
+      exposition.invalidate();
     }
-    exposition.invalidate(); // prodpulse_alerts and the notification metrics changed
-  };
-
-  const scheduler = new Scheduler({
-    collectors,
-    intervalMs: config.sampling.interval,
-    timeoutMs: config.sampling.timeout,
-    clock,
-    logger,
-    onSnapshot,
   });
+
+  const scheduler = new Scheduler({ sources, intervalMs: config.sampling.interval, clock, logger, onSnapshot: (s) => store.publish(s) });
 
   const guards = config.server.basic_auth_users ? [basicAuthGuard(config.server.basic_auth_users)] : [];
   const app = createHttpApp({
@@ -135,7 +136,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       listening = await listen(app, { ...at, ...(config.server.tls ? { tls: config.server.tls } : {}) });
       alerting.start();
       scheduler.start();
-      logger.info({ address: listening.url, intervalMs: config.sampling.interval, collectors: collectors.map((c) => c.name) }, 'prodpulse serving');
+      logger.info({ address: listening.url, intervalMs: config.sampling.interval, sources: sources.map((c) => c.name) }, 'prodpulse serving');
       return listening;
     },
     async reload(reason) {

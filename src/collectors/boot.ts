@@ -1,6 +1,13 @@
 import type { Collector, CollectorOutput } from './collector.ts';
 import { type HostCollectorOptions, fields, isLinux, readHostFile } from './host-files.ts';
 import { loadSystemInformation } from './si.ts';
+import type { MetricSpecs } from '../sources/source.ts';
+
+/** What this collector produces, as registered on /metrics. */
+export const BOOT_METRICS = {
+  host_boot_time_seconds: { type: 'gauge', help: 'Host boot time, in seconds since the Unix epoch.', labels: [] },
+} as const satisfies MetricSpecs;
+
 
 export interface BootSummary {
   bootTimeSeconds: number;
@@ -30,6 +37,8 @@ function output(b: BootSummary): CollectorOutput {
 export function createBootCollector(opts: HostCollectorOptions): Collector {
   return {
     name: 'boot',
+    kind: 'host',
+    metrics: BOOT_METRICS,
     async collect(signal) {
       if (isLinux(opts)) {
         const [stat, uptime] = await Promise.all([readHostFile(opts.paths.procfs, 'stat', signal), readHostFile(opts.paths.procfs, 'uptime', signal)]);

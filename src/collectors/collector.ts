@@ -1,18 +1,18 @@
-import type { Reading } from '../snapshot/snapshot.ts';
+import type { MetricSpecs, SourceOutput } from '../sources/source.ts';
 
 /** What one collector returns from one cycle. */
-export interface CollectorOutput {
-  readings: Reading[];
-  /** JSON for /metrics/live, with explicit units in its keys (e.g. usagePercent, totalBytes). */
-  summary: unknown;
-}
+export type CollectorOutput = SourceOutput;
 
 /**
- * A source of host readings. `collect` throws on failure; the scheduler isolates it, times it out and
+ * A source of host readings: a Source of kind 'host' whose schedule is the sampling interval and timeout
+ * (src/sources/index.ts adds it). `collect` throws on failure; the scheduler isolates it, times it out and
  * reports it as prodpulse_collector_success{collector}=0. Implementations must honour `signal` where they can.
  */
 export interface Collector {
   readonly name: string;
+  readonly kind: 'host';
+  /** every metric the collector may produce */
+  readonly metrics: MetricSpecs;
   collect(signal: AbortSignal): Promise<CollectorOutput>;
 }
 

@@ -3,6 +3,15 @@ import type { Reading } from '../snapshot/snapshot.ts';
 import type { Collector, CollectorOutput } from './collector.ts';
 import { type HostCollectorOptions, clampRatio, fields, isLinux, percent, readHostFile } from './host-files.ts';
 import { loadSystemInformation } from './si.ts';
+import type { MetricSpecs } from '../sources/source.ts';
+
+/** What this collector produces, as registered on /metrics. */
+export const CPU_METRICS = {
+  host_cpu_usage_ratio: { type: 'gauge', help: 'Share of CPU time not idle or iowait since the previous sample (0-1); cpu="all" for the whole host.', labels: ['cpu'] },
+  host_cpu_seconds_total: { type: 'counter', help: 'Seconds the CPUs spent in each mode.', labels: ['cpu', 'mode'] },
+  host_cpus: { type: 'gauge', help: 'Number of logical CPUs.', labels: [] },
+} as const satisfies MetricSpecs;
+
 
 export const CPU_MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
 export type CpuMode = (typeof CPU_MODES)[number];
@@ -97,5 +106,7 @@ export function createCpuCollector(opts: HostCollectorOptions): Collector {
     return output(usage, seconds, load.cpus.length);
   }
 
-  return { name: 'cpu', collect: (signal) => (isLinux(opts) ? collectLinux(signal) : collectSi()) };
+  return { name: 'cpu',
+    kind: 'host',
+    metrics: CPU_METRICS, collect: (signal) => (isLinux(opts) ? collectLinux(signal) : collectSi()) };
 }

@@ -2,6 +2,14 @@ import type { Reading } from '../snapshot/snapshot.ts';
 import type { Collector, CollectorOutput } from './collector.ts';
 import { type DeviceFilter, type HostCollectorOptions, deviceAllowed, fields, isLinux, readHostFile } from './host-files.ts';
 import { loadSystemInformation } from './si.ts';
+import type { MetricSpecs } from '../sources/source.ts';
+
+/** What this collector produces, as registered on /metrics. */
+export const DISK_METRICS = {
+  host_disk_read_bytes_total: { type: 'counter', help: 'Bytes read from the block device.', labels: ['device'] },
+  host_disk_written_bytes_total: { type: 'counter', help: 'Bytes written to the block device.', labels: ['device'] },
+} as const satisfies MetricSpecs;
+
 
 /** /proc/diskstats counts 512-byte sectors whatever the device's real sector size. */
 export const SECTOR_BYTES = 512;
@@ -43,6 +51,8 @@ function output(items: DiskSummaryItem[]): CollectorOutput {
 export function createDiskCollector(opts: HostCollectorOptions & DeviceFilter): Collector {
   return {
     name: 'disk',
+    kind: 'host',
+    metrics: DISK_METRICS,
     async collect(signal) {
       if (isLinux(opts)) {
         const all = parseDiskstats(await readHostFile(opts.paths.procfs, 'diskstats', signal));

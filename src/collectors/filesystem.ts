@@ -4,6 +4,17 @@ import type { Reading } from '../snapshot/snapshot.ts';
 import type { Collector, CollectorOutput } from './collector.ts';
 import { type HostCollectorOptions, clampRatio, fields, isLinux, percent, readHostFile, regexTest } from './host-files.ts';
 import { loadSystemInformation } from './si.ts';
+import type { MetricSpecs } from '../sources/source.ts';
+
+const FS_LABELS = ['device', 'mountpoint', 'fstype'] as const;
+
+/** What this collector produces, as registered on /metrics. */
+export const FILESYSTEM_METRICS = {
+  host_filesystem_size_bytes: { type: 'gauge', help: 'Filesystem size in bytes.', labels: FS_LABELS },
+  host_filesystem_avail_bytes: { type: 'gauge', help: 'Filesystem space available to non-root users in bytes.', labels: FS_LABELS },
+  host_filesystem_used_ratio: { type: 'gauge', help: 'Share of filesystem space in use: 1 - avail/size (0-1).', labels: FS_LABELS },
+} as const satisfies MetricSpecs;
+
 
 export interface Mount {
   device: string;
@@ -132,5 +143,7 @@ export function createFilesystemCollector(opts: FilesystemCollectorOptions): Col
     return output(filterMounts([...mounts.values()], opts));
   }
 
-  return { name: 'filesystem', collect: (signal) => (isLinux(opts) ? collectLinux(signal) : collectSi()) };
+  return { name: 'filesystem',
+    kind: 'host',
+    metrics: FILESYSTEM_METRICS, collect: (signal) => (isLinux(opts) ? collectLinux(signal) : collectSi()) };
 }

@@ -1,6 +1,15 @@
 import os from 'node:os';
 import type { Collector, CollectorOutput } from './collector.ts';
 import { type HostCollectorOptions, fields, isLinux, readHostFile } from './host-files.ts';
+import type { MetricSpecs } from '../sources/source.ts';
+
+/** What this collector produces, as registered on /metrics. */
+export const LOAD_METRICS = {
+  host_load1: { type: 'gauge', help: '1-minute load average.', labels: [] },
+  host_load5: { type: 'gauge', help: '5-minute load average.', labels: [] },
+  host_load15: { type: 'gauge', help: '15-minute load average.', labels: [] },
+} as const satisfies MetricSpecs;
+
 
 export interface LoadSummary {
   load1: number;
@@ -30,6 +39,8 @@ function output(l: LoadSummary): CollectorOutput {
 export function createLoadCollector(opts: HostCollectorOptions): Collector {
   return {
     name: 'load',
+    kind: 'host',
+    metrics: LOAD_METRICS,
     async collect(signal) {
       if (isLinux(opts)) return output(parseLoadavg(await readHostFile(opts.paths.procfs, 'loadavg', signal)));
       const [load1 = 0, load5 = 0, load15 = 0] = os.loadavg();

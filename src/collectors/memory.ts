@@ -1,6 +1,18 @@
 import type { Collector, CollectorOutput } from './collector.ts';
 import { type HostCollectorOptions, clampRatio, fields, isLinux, percent, readHostFile } from './host-files.ts';
 import { loadSystemInformation } from './si.ts';
+import type { MetricSpecs } from '../sources/source.ts';
+
+/** What this collector produces, as registered on /metrics. */
+export const MEMORY_METRICS = {
+  host_memory_total_bytes: { type: 'gauge', help: 'Total usable memory in bytes.', labels: [] },
+  host_memory_available_bytes: { type: 'gauge', help: 'Memory available for new work without swapping, in bytes (MemAvailable).', labels: [] },
+  host_memory_used_ratio: { type: 'gauge', help: 'Share of memory in use: 1 - available/total (0-1).', labels: [] },
+  host_swap_total_bytes: { type: 'gauge', help: 'Total swap in bytes.', labels: [] },
+  host_swap_used_bytes: { type: 'gauge', help: 'Swap in use in bytes.', labels: [] },
+  host_swap_used_ratio: { type: 'gauge', help: 'Share of swap in use (0-1); 0 when there is no swap.', labels: [] },
+} as const satisfies MetricSpecs;
+
 
 export interface MemorySummary {
   totalBytes: number;
@@ -73,6 +85,8 @@ export function memoryOutput(m: MemoryValues): CollectorOutput {
 export function createMemoryCollector(opts: HostCollectorOptions): Collector {
   return {
     name: 'memory',
+    kind: 'host',
+    metrics: MEMORY_METRICS,
     async collect(signal) {
       if (isLinux(opts)) return memoryOutput(memoryFromMeminfo(parseMeminfo(await readHostFile(opts.paths.procfs, 'meminfo', signal))));
       const m = await (await loadSystemInformation()).mem();

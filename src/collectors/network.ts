@@ -2,6 +2,14 @@ import type { Reading } from '../snapshot/snapshot.ts';
 import type { Collector, CollectorOutput } from './collector.ts';
 import { type DeviceFilter, type HostCollectorOptions, deviceAllowed, fields, isLinux, readHostFile } from './host-files.ts';
 import { loadSystemInformation } from './si.ts';
+import type { MetricSpecs } from '../sources/source.ts';
+
+/** What this collector produces, as registered on /metrics. */
+export const NETWORK_METRICS = {
+  host_network_receive_bytes_total: { type: 'counter', help: 'Bytes received on the network device.', labels: ['device'] },
+  host_network_transmit_bytes_total: { type: 'counter', help: 'Bytes transmitted on the network device.', labels: ['device'] },
+} as const satisfies MetricSpecs;
+
 
 export interface NetworkSummaryItem {
   device: string;
@@ -39,6 +47,8 @@ function output(items: NetworkSummaryItem[]): CollectorOutput {
 export function createNetworkCollector(opts: HostCollectorOptions & DeviceFilter): Collector {
   return {
     name: 'network',
+    kind: 'host',
+    metrics: NETWORK_METRICS,
     async collect(signal) {
       let all: NetworkSummaryItem[];
       if (isLinux(opts)) all = parseNetDev(await readHostFile(opts.paths.procfs, 'net/dev', signal));

@@ -3,6 +3,13 @@ import os from 'node:os';
 import { join } from 'node:path';
 import type { Reading } from '../snapshot/snapshot.ts';
 import { type SystemInformation, loadSystemInformation } from './si.ts';
+import type { MetricSpecs } from '../sources/source.ts';
+
+/** What this collector produces, as registered on /metrics. */
+export const STATIC_METRICS = {
+  host_info: { type: 'gauge', help: 'Static facts about the host, read once at start; always 1.', labels: ['hostname', 'os', 'kernel', 'arch', 'cpu_model'] },
+} as const satisfies MetricSpecs;
+
 
 /** Facts about the host that do not change while the process runs; read once at start. */
 export interface StaticFacts {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validateMatchers } from '../rules/matchers.ts';
 import { durationMs } from './duration.ts';
+import { COLLECTOR_NAMES, type CollectorName } from '../collectors/index.ts';
 
 /** A regular expression given as a string; compiled here so a bad pattern is a config error with a line. */
 const regex = z.string().transform((src, ctx) => {
@@ -19,8 +20,8 @@ export const DEFAULT_FS_TYPES_EXCLUDE =
 export const DEFAULT_DISK_DEVICE_EXCLUDE = '^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$';
 export const DEFAULT_NETWORK_DEVICE_EXCLUDE = '^lo$';
 
-export const COLLECTOR_NAMES = ['cpu', 'load', 'memory', 'filesystem', 'disk', 'network', 'boot'] as const;
-export type CollectorName = (typeof COLLECTOR_NAMES)[number];
+// the config's collector names derive from the one list of host collectors
+export { COLLECTOR_NAMES, type CollectorName } from '../collectors/index.ts';
 
 const collectorsEnabled = z
   .strictObject(Object.fromEntries(COLLECTOR_NAMES.map((n) => [n, z.boolean().default(true)])) as Record<CollectorName, z.ZodDefault<z.ZodBoolean>>)

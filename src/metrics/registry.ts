@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import { EventLoopLag } from './event-loop.ts';
-import { HOST_METRICS, type MetricSpec } from './catalog.ts';
+import type { MetricSpec, MetricSpecs } from '../sources/source.ts';
 
 export interface BuildInfo {
   version: string;
@@ -10,12 +10,15 @@ export interface BuildInfo {
 }
 
 /**
- * The sidecar's own prom-client Registry: host metrics from the catalog (set from each snapshot), the sidecar's
+ * The sidecar's own prom-client Registry: the metrics the sources declare (set from each snapshot), the sidecar's
  * self metrics, and prom-client's process metrics. Nothing here samples; `applySnapshot` only copies readings.
  */
 export class MetricsRegistry {
   readonly registry = new Registry<RegistryContentType>();
-  readonly #host = new Map<string, Gauge | Counter>();
+  /** metrics declared by sources, set from every snapshot */
+  readonly #sourced = new Map<string, Gauge | Counter>();
+  /** metric names of readings that no source declared: a programming error, kept visible for tests and logs */
+  readonly undeclared = new Set<string>();
   readonly collectorSuccess: Gauge;
   readonly collectorDuration: Gauge;
   readonly lastSample: Gauge;
@@ -26,8 +29,6 @@ export class MetricsRegistry {
   readonly configReloads: Counter;
   readonly configLastReloadSuccess: Gauge;
   readonly eventLoopLag: EventLoopLag;
-  /** extra readings (probes, heartbeats, status) registered by other parts */
-  readonly #extra = new Map<string, Gauge | Counter>();
 
   constructor(build: BuildInfo) {
     const registers = [this.registry];
@@ -41,7 +42,6 @@ export class MetricsRegistry {
       { version: build.version, revision: build.revision, nodeversion: build.nodeVersion },
       1,
     );
-    for (const [name, spec] of Object.entries(HOST_METRICS)) this.#host.set(name, make(name, spec, registers));
     this.collectorSuccess = new Gauge({ name: 'prodpulse_collector_success', help: '1 if the collector succeeded in the last cycle, 0 if it failed or timed out.', labelNames: ['collector'], registers });
     this.collectorDuration = new Gauge({ name: 'prodpulse_collector_duration_seconds', help: 'How long the collector took in the last cycle.', labelNames: ['collector'], registers });
     this.lastSample = new Gauge({ name: 'prodpulse_last_sample_timestamp_seconds', help: 'When the last sample was taken, seconds since the Unix epoch.', registers });
@@ -60,21 +60,32 @@ export class MetricsRegistry {
     this.configLastReloadSuccess.set(1);
   }
 
-  /** Registers metrics that are not host metrics (probes, heartbeats, status) so their readings can be applied. */
-  define(specs: Record<string, MetricSpec>): void {
+  /**
+   * Registers the metrics sources declare (idempotent; called again after a reload adds sources). A metric no
+   * longer declared by any source is unregistered.
+   */
+  define(specs: MetricSpecs): void {
+    for (const name of [...this.#sourced.keys()])
+      if (!Object.hasOwn(specs, name)) {
+        this.registry.removeSingleMetric(name);
+        this.#sourced.delete(name);
+      }
     for (const [name, spec] of Object.entries(specs)) {
-      if (this.#host.has(name) || this.#extra.has(name)) continue;
-      this.#extra.set(name, make(name, spec, [this.registry]));
+      if (this.#sourced.has(name)) continue;
+      this.#sourced.set(name, make(name, spec, [this.registry]));
     }
   }
 
-  /** Replaces every host metric's series with the snapshot's readings; series that disappeared vanish. */
+  /** Replaces every sourced metric's series with the snapshot's readings; series that disappeared vanish. */
   applySnapshot(s: Snapshot): void {
-    for (const m of this.#host.values()) m.reset();
-    for (const m of this.#extra.values()) m.reset();
+    for (const m of this.#sourced.values()) m.reset();
     for (const r of s.readings) {
-      const m = this.#host.get(r.metric) ?? this.#extra.get(r.metric);
-      if (!m || !Number.isFinite(r.value)) continue;
+      const m = this.#sourced.get(r.metric);
+      if (!m) {
+        this.undeclared.add(r.metric);
+        continue;
+      }
+      if (!Number.isFinite(r.value)) continue;
       if (m instanceof Counter) {
         if (r.value >= 0) m.inc(r.labels, r.value);
       } else m.set(r.labels, r.value);

@@ -1,68 +1,124 @@
-import type { Collector } from '../collectors/collector.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { Reading, Section, Snapshot } from './snapshot.ts';
+import { isFed, type FedSource, type Reading, type ScheduledSource, type Source } from '../sources/source.ts';
+import type { Section, Snapshot } from './snapshot.ts';
 
 export interface SchedulerOptions {
-  collectors: readonly Collector[];
+  sources: readonly Source[];
+  /** the sampling interval: one host round and one publish per interval */
   intervalMs: number;
-  timeoutMs: number;
   clock: Clock;
   logger: Logger;
-  /** called with every finished snapshot, in order; errors it throws are logged, never stop sampling */
+  /** called with every snapshot, in order, and awaited before the next round is scheduled; errors are logged */
   onSnapshot: (snapshot: Snapshot) => void | Promise<void>;
 }
 
+/** The latest settled run of one scheduled source. */
+interface Latest {
+  section: Section;
+  /** readings of the last successful run; undefined after a failed one */
+  readings: Reading[] | undefined;
+  /** metric names of the last successful run */
+  metrics: Set<string>;
+}
+
 /**
- * Runs every collector once per interval, each under its own timeout, all in parallel (Promise.allSettled).
- * A collector that throws or hangs becomes a failed section; the others' readings still publish. A collector
- * whose previous call has not returned yet is not called again: it fails fast with "still running" instead of
- * piling up work.
+ * Runs every source on its own schedule and publishes the latest settled section of each.
+ *
+ * - Host sources (kind 'host') form the round: all run in parallel once per sampling interval, each under its
+ *   own timeout; the snapshot publishes when the round settles. A host source whose previous run has not
+ *   returned is not called again: it fails fast with "still running".
+ * - Every other scheduled source (one HTTP probe per service, …) runs on its own timer with its own interval
+ *   and timeout, never awaited by the round: a hung target only ages its own section.
+ * - Fed sources (heartbeats) are read at every publish.
  */
 export class Scheduler {
   readonly #opts: SchedulerOptions;
+  #sources: Source[];
   readonly #inFlight = new Set<string>();
-  /** metric names each collector produced in its last successful cycle */
-  readonly #lastMetrics = new Map<string, Set<string>>();
+  readonly #latest = new Map<string, Latest>();
+  /** timers of the sources that run on their own schedule, by source name */
+  readonly #loops = new Map<string, { source: ScheduledSource; timer: unknown }>();
   #timer: unknown;
   #running = false;
   #cycle: Promise<void> | undefined;
 
   constructor(opts: SchedulerOptions) {
     this.#opts = opts;
+    this.#sources = [...opts.sources];
   }
 
-  /** Takes the first sample at once, then one every interval. */
+  get sources(): readonly Source[] {
+    return this.#sources;
+  }
+
+  /** Takes the first round at once, then one every interval; own-schedule sources start now too. */
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#syncLoops();
     this.#tick();
   }
 
   async stop(): Promise<void> {
     this.#running = false;
     if (this.#timer !== undefined) this.#opts.clock.clearTimeout(this.#timer);
+    for (const loop of this.#loops.values()) this.#opts.clock.clearTimeout(loop.timer);
+    this.#loops.clear();
     await this.#cycle;
   }
 
-  /** One sampling cycle; exposed for tests and for `runOnce` callers. */
+  /**
+   * Swaps the source list (hot reload). Sources whose object is unchanged keep running undisturbed; a replaced
+   * source keeps its last section until its new version settles; a removed source's section goes.
+   */
+  setSources(sources: readonly Source[]): void {
+    this.#sources = [...sources];
+    const names = new Set(sources.map((s) => s.name));
+    for (const name of [...this.#latest.keys()]) if (!names.has(name)) this.#latest.delete(name);
+    if (this.#running) this.#syncLoops();
+  }
+
+  /** One round of the host sources and a snapshot of everything's latest; exposed for tests and benches. */
   async sampleOnce(): Promise<Snapshot> {
-    const { collectors, clock, timeoutMs } = this.#opts;
+    const { clock } = this.#opts;
     const takenAt = clock.now();
     const started = performance.now();
-    const results = await Promise.all(collectors.map((c) => this.#runCollector(c, timeoutMs)));
+    const round = this.#sources.filter((s): s is ScheduledSource => !isFed(s) && s.kind === 'host');
+    // outside a running scheduler (tests, benches) every scheduled source runs in the round
+    const extra = this.#running ? [] : this.#sources.filter((s): s is ScheduledSource => !isFed(s) && s.kind !== 'host');
+    await Promise.all([...round, ...extra].map((s) => this.#run(s)));
+    return this.#assemble(takenAt, performance.now() - started);
+  }
+
+  #assemble(takenAt: number, durationMs: number): Snapshot {
     const sections: Record<string, Section> = {};
     const readings: Reading[] = [];
     const unavailable = new Set<string>();
-    collectors.forEach((c, i) => {
-      const r = results[i]!;
-      sections[c.name] = r.section;
-      if (r.readings) {
-        for (const reading of r.readings) readings.push(reading);
-        this.#lastMetrics.set(c.name, new Set(r.readings.map((x) => x.metric)));
-      } else for (const m of this.#lastMetrics.get(c.name) ?? []) unavailable.add(m);
-    });
-    return { takenAt, durationMs: performance.now() - started, sections, readings, unavailable };
+    for (const s of this.#sources) {
+      if (isFed(s)) {
+        this.#readFed(s, takenAt, sections, readings);
+        continue;
+      }
+      const latest = this.#latest.get(s.name);
+      if (!latest) continue;
+      sections[s.name] = latest.section;
+      if (latest.readings) for (const r of latest.readings) readings.push(r);
+      else for (const m of latest.metrics) unavailable.add(m);
+    }
+    return { takenAt, durationMs, sections, readings, unavailable };
+  }
+
+  #readFed(s: FedSource, now: number, sections: Record<string, Section>, readings: Reading[]): void {
+    const started = performance.now();
+    try {
+      const out = s.read(now);
+      for (const r of out.readings) readings.push(r);
+      sections[s.name] = { kind: s.kind, settledAt: now, ok: true, durationMs: performance.now() - started, summary: out.summary };
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      sections[s.name] = { kind: s.kind, settledAt: now, ok: false, durationMs: performance.now() - started, error };
+    }
   }
 
   #tick(): void {
@@ -78,36 +134,71 @@ export class Scheduler {
       });
   }
 
-  async #runCollector(c: Collector, timeoutMs: number): Promise<{ section: Section; readings?: Reading[] }> {
+  /** Starts a timer loop for every non-host scheduled source that has none (or whose object changed); stops the rest. */
+  #syncLoops(): void {
+    const wanted = new Map<string, ScheduledSource>();
+    for (const s of this.#sources) if (!isFed(s) && s.kind !== 'host') wanted.set(s.name, s);
+    for (const [name, loop] of this.#loops) {
+      if (wanted.get(name) === loop.source) continue;
+      this.#opts.clock.clearTimeout(loop.timer);
+      this.#loops.delete(name);
+    }
+    for (const [name, source] of wanted) {
+      if (this.#loops.has(name)) continue;
+      const loop = { source, timer: undefined as unknown };
+      this.#loops.set(name, loop);
+      const runLoop = (): void => {
+        if (this.#loops.get(name) !== loop) return;
+        const startedAt = this.#opts.clock.now();
+        void this.#run(source).finally(() => {
+          if (this.#loops.get(name) !== loop) return;
+          const wait = Math.max(0, source.schedule.intervalMs - (this.#opts.clock.now() - startedAt));
+          loop.timer = this.#opts.clock.setTimeout(runLoop, wait);
+        });
+      };
+      runLoop();
+    }
+  }
+
+  /** One run of a scheduled source under its own timeout; records the outcome as its latest section. */
+  async #run(s: ScheduledSource): Promise<void> {
+    const { clock } = this.#opts;
     const started = performance.now();
     const elapsed = () => performance.now() - started;
-    if (this.#inFlight.has(c.name)) {
-      return { section: { ok: false, durationMs: 0, error: 'previous collection is still running' } };
-    }
-    this.#inFlight.add(c.name);
+    const prev = this.#latest.get(s.name);
+    const fail = (error: string) => {
+      this.#latest.set(s.name, { section: { kind: s.kind, settledAt: clock.now(), ok: false, durationMs: elapsed(), error }, readings: undefined, metrics: prev?.metrics ?? new Set() });
+    };
+    if (this.#inFlight.has(s.name)) return fail('previous collection is still running');
+    this.#inFlight.add(s.name);
     const controller = new AbortController();
     let timer: unknown;
+    const timeoutMs = s.schedule.timeoutMs;
     const timeout = new Promise<never>((_, reject) => {
-      timer = this.#opts.clock.setTimeout(() => {
+      timer = clock.setTimeout(() => {
         controller.abort();
         reject(new Error(`timed out after ${timeoutMs}ms`));
       }, timeoutMs);
     });
-    const work = Promise.resolve().then(() => c.collect(controller.signal));
-    // the in-flight mark clears when the collector really returns, not when we stop waiting for it
+    const work = Promise.resolve().then(() => s.collect(controller.signal));
+    // the in-flight mark clears when the source really returns, not when we stop waiting for it
     work.then(
-      () => this.#inFlight.delete(c.name),
-      () => this.#inFlight.delete(c.name),
+      () => this.#inFlight.delete(s.name),
+      () => this.#inFlight.delete(s.name),
     );
     try {
       const out = await Promise.race([work, timeout]);
-      return { section: { ok: true, durationMs: elapsed(), summary: out.summary }, readings: out.readings };
+      this.#latest.set(s.name, {
+        section: { kind: s.kind, settledAt: clock.now(), ok: true, durationMs: elapsed(), summary: out.summary },
+        readings: out.readings,
+        metrics: new Set(out.readings.map((x) => x.metric)),
+      });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.#opts.logger.warn({ collector: c.name, error: message }, 'collector failed');
-      return { section: { ok: false, durationMs: elapsed(), error: message } };
+      this.#opts.logger.warn({ source: s.name, error: message }, 'source failed');
+      fail(message);
     } finally {
-      this.#opts.clock.clearTimeout(timer);
+      clock.clearTimeout(timer);
     }
   }
 }

@@ -1,23 +1,24 @@
-/** A single sample value, named and labelled exactly as it appears on /metrics. */
-export interface Reading {
-  metric: string;
-  labels: Record<string, string>;
-  value: number;
-}
+import type { Reading, SourceKind } from '../sources/source.ts';
 
-/** The outcome of one collector in one cycle. `summary` is the human-facing JSON for /metrics/live. */
-export type Section =
-  | { ok: true; durationMs: number; summary: unknown }
-  | { ok: false; durationMs: number; error: string };
+export type { Reading };
 
-/** Everything one sampling cycle produced. Immutable once published. */
+/**
+ * The latest settled outcome of one source. `summary` is the human-facing JSON for /metrics/live; `settledAt`
+ * tells its age (a hung source keeps its last section and grows old instead of holding the others).
+ */
+export type Section = { kind: SourceKind; settledAt: number; durationMs: number } & (
+  | { ok: true; summary: unknown }
+  | { ok: false; error: string }
+);
+
+/** Everything one publish saw: the latest settled section of every source. Immutable once published. */
 export interface Snapshot {
-  /** epoch milliseconds when the cycle started */
+  /** epoch milliseconds when the host round started */
   takenAt: number;
-  /** wall time the whole cycle took */
+  /** wall time the host round took */
   durationMs: number;
   sections: Record<string, Section>;
   readings: Reading[];
-  /** metrics a collector that failed this cycle produced when it last succeeded: missing now, not gone */
+  /** metrics a source that failed its last run produced when it last succeeded: missing now, not gone */
   unavailable: Set<string>;
 }

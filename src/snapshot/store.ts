@@ -1,5 +1,7 @@
 import type { Snapshot } from './snapshot.ts';
 
+export type Subscriber = (s: Snapshot) => void | Promise<void>;
+
 /** What /metrics/live keeps of past cycles: small enough to hold hours of history. */
 export interface HistoryPoint {
   takenAt: number;
@@ -28,17 +30,25 @@ export class SnapshotStore {
   readonly #ring: (HistoryPoint | undefined)[];
   #next = 0;
   #size = 0;
-  readonly #subscribers = new Set<(s: Snapshot) => void>();
+  readonly #subscribers: Subscriber[] = [];
+  readonly #onError: (err: unknown) => void;
 
-  constructor(capacity: number) {
+  /** onError: told about a subscriber that threw; the others still run */
+  constructor(capacity: number, onError: (err: unknown) => void = () => {}) {
     this.#ring = new Array(Math.max(1, capacity));
+    this.#onError = onError;
   }
 
   get latest(): Snapshot | undefined {
     return this.#latest;
   }
 
-  publish(s: Snapshot): void {
+  /**
+   * Makes `s` the latest, records its history point, then runs every subscriber in subscription order, awaiting
+   * each (exposition first, then alerting, then the status model and the event stream). A subscriber that throws
+   * is reported and skipped; publishing goes on.
+   */
+  async publish(s: Snapshot): Promise<void> {
     this.#latest = s;
     const values: Record<string, number> = {};
     for (const [key, pick] of Object.entries(HISTORY_SERIES)) {
@@ -48,19 +58,22 @@ export class SnapshotStore {
     this.#ring[this.#next] = { takenAt: s.takenAt, values };
     this.#next = (this.#next + 1) % this.#ring.length;
     this.#size = Math.min(this.#size + 1, this.#ring.length);
-    for (const fn of this.#subscribers) {
+    for (const fn of [...this.#subscribers]) {
       try {
-        fn(s);
-      } catch {
-        // a failing subscriber never stops publishing or the other subscribers
+        await fn(s);
+      } catch (err) {
+        this.#onError(err);
       }
     }
   }
 
   /** Called with every published snapshot, in order, after it became `latest`; returns the unsubscribe function. */
-  subscribe(fn: (s: Snapshot) => void): () => void {
-    this.#subscribers.add(fn);
-    return () => this.#subscribers.delete(fn);
+  subscribe(fn: Subscriber): () => void {
+    this.#subscribers.push(fn);
+    return () => {
+      const i = this.#subscribers.indexOf(fn);
+      if (i >= 0) this.#subscribers.splice(i, 1);
+    };
   }
 
   /** Oldest first; at most `limit` most recent points. */

@@ -5,7 +5,13 @@
  *
  * The producer owns these types; snapshot/, metrics/ and the HTTP layer import them from here.
  */
-import type { Reading } from '../snapshot/snapshot.ts';
+
+/** A single sample value, named and labelled exactly as it appears on /metrics. */
+export interface Reading {
+  metric: string;
+  labels: Record<string, string>;
+  value: number;
+}
 
 /** What kind of thing a source watches; /metrics/live groups sections by it and the status model keys on it. */
 export type SourceKind = 'host' | 'static' | 'service' | 'heartbeat' | 'self';

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Collector } from '../../src/collectors/collector.ts';
+import { MEMORY_METRICS } from '../../src/collectors/memory.ts';
 import { createCollectors, collectorOptionsFromConfig } from '../../src/collectors/index.ts';
 import { staticFactsFromOs } from '../../src/collectors/static-facts.ts';
 import { configSchema } from '../../src/config/schema.ts';
@@ -18,8 +19,8 @@ function scrapeValue(text: string, series: string): number | undefined {
 test('a throwing and a hanging collector leave /metrics at 200 with fresh values from the others', async (t) => {
   const real = createCollectors(collectorOptionsFromConfig(config.sampling)).filter((c) => c.name === 'memory' || c.name === 'cpu');
   let hangingCalls = 0;
-  const throwing: Collector = { name: 'broken', collect: async () => { throw new Error('disk on fire'); } };
-  const hanging: Collector = { name: 'stuck', collect: () => { hangingCalls++; return new Promise(() => {}); } };
+  const throwing: Collector = { name: 'broken', kind: 'host', metrics: {}, collect: async () => { throw new Error('disk on fire'); } };
+  const hanging: Collector = { name: 'stuck', kind: 'host', metrics: {}, collect: () => { hangingCalls++; return new Promise(() => {}); } };
   const sidecar = await createSidecar(config, { logger: silentLogger(), collectors: [...real, throwing, hanging], staticFacts: async () => staticFactsFromOs() });
   await sidecar.start({ host: '127.0.0.1', port: 0 });
   t.after(() => sidecar.stop(100));
@@ -54,7 +55,7 @@ test('a throwing and a hanging collector leave /metrics at 200 with fresh values
 test('/ready is 503 until the first sample has been taken, then 200', async (t) => {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  const slow: Collector = { name: 'memory', collect: async () => { await gate; return { readings: [{ metric: 'host_memory_total_bytes', labels: {}, value: 42 }], summary: {} }; } };
+  const slow: Collector = { name: 'memory', kind: 'host', metrics: MEMORY_METRICS, collect: async () => { await gate; return { readings: [{ metric: 'host_memory_total_bytes', labels: {}, value: 42 }], summary: {} }; } };
   const cfg = configSchema.parse({ sampling: { interval: '1s', timeout: '900ms' } });
   const sidecar = await createSidecar(cfg, { logger: silentLogger(), collectors: [slow], staticFacts: async () => staticFactsFromOs() });
   await sidecar.start({ host: '127.0.0.1', port: 0 });

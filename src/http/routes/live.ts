@@ -13,13 +13,20 @@ export function liveRoute(app: Hono, deps: { store: SnapshotStore; clock: Clock;
     if (!q.success) return jsonError(c, 400, 'invalid query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
     const s = deps.store.latest;
     if (!s) return jsonError(c, 503, 'no sample taken yet; retry after the first sampling interval');
+    // host sections keep today's shape (collectors + host); every other kind gets an object of its own
     const collectors: Record<string, { ok: boolean; durationMs: number; error?: string }> = {};
     const host: Record<string, unknown> = {};
+    const byKind: Record<string, Record<string, unknown>> = {};
+    const sources: Record<string, { kind: string; ok: boolean; ageSeconds: number; durationMs: number; error?: string }> = {};
     for (const [name, section] of Object.entries(s.sections)) {
-      collectors[name] = section.ok
+      const state = section.ok
         ? { ok: true, durationMs: round(section.durationMs) }
         : { ok: false, durationMs: round(section.durationMs), error: section.error };
-      if (section.ok) host[name] = section.summary;
+      sources[name] = { kind: section.kind, ageSeconds: round((s.takenAt - section.settledAt) / 1000), ...state };
+      if (section.kind === 'host') {
+        collectors[name] = state;
+        if (section.ok) host[name] = section.summary;
+      } else if (section.ok) (byKind[section.kind] ??= {})[name] = section.summary;
     }
     return c.json({
       takenAt: new Date(s.takenAt).toISOString(),
@@ -28,6 +35,8 @@ export function liveRoute(app: Hono, deps: { store: SnapshotStore; clock: Clock;
       sampleDurationMs: round(s.durationMs),
       collectors,
       host,
+      ...byKind,
+      sources,
       ...(q.data.history !== undefined ? { history: deps.store.history(q.data.history) } : {}),
     });
   });
