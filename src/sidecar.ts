@@ -2,7 +2,8 @@ import type { Hono } from 'hono';
 import type { Collector } from './collectors/collector.ts';
 import { readStaticFacts, type StaticFacts } from './collectors/static-facts.ts';
 import { buildSources, specsOf } from './sources/index.ts';
-import type { Source } from './sources/source.ts';
+import type { Source, SourceKind } from './sources/source.ts';
+import { STATUSES, StatusModel, type Target } from './status/status.ts';
 import { loadConfigFile } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { createAlerting, type Alerting } from './alerting.ts';
@@ -58,6 +59,7 @@ export interface Sidecar {
   readonly metrics: MetricsRegistry;
   readonly store: SnapshotStore;
   readonly alerting: Alerting;
+  readonly status: StatusModel;
 }
 
 /** Wiring only: builds the parts from config and deps and connects them in one direction. */
@@ -108,6 +110,26 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     }
   });
 
+  // the status model: HEALTHY / DEGRADED / DOWN per target from the alerts firing on it
+  const kindOfMetric = new Map<string, SourceKind>();
+  const indexKinds = (list: readonly Source[]) => {
+    kindOfMetric.clear();
+    for (const src of list) for (const m of Object.keys(src.metrics)) kindOfMetric.set(m, src.kind);
+  };
+  indexKinds(sources);
+  const status = new StatusModel({ kindOfMetric: (m) => kindOfMetric.get(m), metricOfAlert: (a) => config.rules.find((r) => r.alert === a)?.metric });
+  const targets = (): Target[] => [{ kind: 'host', target: facts.hostname }];
+  store.subscribe((s) => {
+    const firing = alerting
+      .active()
+      .filter((a) => a.state === 'firing')
+      .map((a) => ({ alert: a.alert, severity: a.severity, labels: a.labels, summary: a.summary, since: a.firingSince ?? a.activeSince }));
+    status.update(targets(), firing, s.takenAt);
+    metrics.status.reset();
+    for (const e of status.list()) for (const st of STATUSES) metrics.status.set({ kind: e.kind, target: e.target, status: st }, e.status === st ? 1 : 0);
+    exposition.invalidate();
+  });
+
   const scheduler = new Scheduler({ sources, intervalMs: config.sampling.interval, clock, logger, onSnapshot: (s) => store.publish(s) });
 
   const guards = config.server.basic_auth_users ? [basicAuthGuard(config.server.basic_auth_users)] : [];
@@ -119,6 +141,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     startedAt,
     version: VERSION,
     intervalMs: () => config.sampling.interval,
+    status: () => status.list().map((e) => ({ ...e, since: new Date(e.since).toISOString(), alerts: e.alerts.map((a) => ({ ...a, since: new Date(a.since).toISOString() })) })),
     guards,
     extraRoutes: [
       (a) => alertsRoutes(a, alerting),
@@ -132,6 +155,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     metrics,
     store,
     alerting,
+    status,
     async start(at) {
       listening = await listen(app, { ...at, ...(config.server.tls ? { tls: config.server.tls } : {}) });
       alerting.start();

@@ -16,6 +16,8 @@ export interface HttpDeps {
   startedAt: number;
   version: string;
   intervalMs: () => number;
+  /** HEALTHY / DEGRADED / DOWN per target, for /metrics/live */
+  status?: () => unknown;
   /** extra route groups (alerts, silences, …) mounted after the core ones */
   extraRoutes?: ((app: Hono) => void)[];
   /** middleware that runs before every route (basic auth) */

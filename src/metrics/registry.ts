@@ -29,6 +29,7 @@ export class MetricsRegistry {
   readonly configReloads: Counter;
   readonly configLastReloadSuccess: Gauge;
   readonly eventLoopLag: EventLoopLag;
+  readonly status: Gauge;
 
   constructor(build: BuildInfo) {
     const registers = [this.registry];
@@ -58,6 +59,7 @@ export class MetricsRegistry {
     this.configReloads = new Counter({ name: 'prodpulse_config_reloads_total', help: 'Configuration reloads by result (success, failure).', labelNames: ['result'], registers });
     this.configLastReloadSuccess = new Gauge({ name: 'prodpulse_config_last_reload_successful', help: '1 if the last configuration reload succeeded.', registers });
     this.configLastReloadSuccess.set(1);
+    this.status = new Gauge({ name: 'prodpulse_status', help: 'HEALTHY, DEGRADED or DOWN per target (the host, each service, each heartbeat job): 1 for the current status, 0 for the others.', labelNames: ['kind', 'target', 'status'], registers });
   }
 
   /**

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { loadConfigFile, parseConfigText } from '../../src/config/load.ts';
 import { MetricsRegistry } from '../../src/metrics/registry.ts';
+import { KNOWN_METRICS } from '../../src/sources/catalog.ts';
 import { stopChild } from '../support/child.ts';
 import { freePort } from '../support/free-port.ts';
 import { missingBinary } from '../support/binaries.ts';
@@ -382,6 +383,7 @@ test('grafana: dashboard shape, variables, every panel has filtered targets on m
 
   // Every metric the real registry exposes (histograms also as _bucket/_sum/_count).
   const registry = new MetricsRegistry({ version: 'test', revision: 'test', nodeVersion: process.version });
+  registry.define(KNOWN_METRICS);
   const known = new Set<string>();
   for (const m of registry.registry.getMetricsAsArray() as unknown as { name: string; type: string }[]) {
     known.add(m.name);

@@ -7,7 +7,7 @@ import { jsonError } from '../errors.ts';
 const query = z.object({ history: z.coerce.number().int().min(0).max(100_000).optional() });
 
 /** GET /metrics/live: the latest sample as JSON for people and scripts; never samples. */
-export function liveRoute(app: Hono, deps: { store: SnapshotStore; clock: Clock; intervalMs: () => number }): void {
+export function liveRoute(app: Hono, deps: { store: SnapshotStore; clock: Clock; intervalMs: () => number; status?: () => unknown }): void {
   app.get('/metrics/live', (c) => {
     const q = query.safeParse(c.req.query());
     if (!q.success) return jsonError(c, 400, 'invalid query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
@@ -37,6 +37,7 @@ export function liveRoute(app: Hono, deps: { store: SnapshotStore; clock: Clock;
       host,
       ...byKind,
       sources,
+      ...(deps.status ? { status: deps.status() } : {}),
       ...(q.data.history !== undefined ? { history: deps.store.history(q.data.history) } : {}),
     });
   });
