@@ -7,6 +7,7 @@ import type { MetricsRegistry } from './metrics/registry.ts';
 import { channelSecrets, createChannel, describeChannel, type ChannelDeps, type ChannelDescription } from './notify/channels/index.ts';
 import { createNotifier, notifierConfigFromConfig, type Notifier, type RetryOptions } from './notify/pipeline.ts';
 import type { Channel } from './notify/types.ts';
+import { OUTCOMES } from './notify/delivery.ts';
 import type { ChannelWorker } from './notify/channels/remote.ts';
 import { RuleEngine, stateShape, validateRules, type ActiveAlert, type PersistedAlert } from './rules/engine.ts';
 import type { Reading } from './snapshot/snapshot.ts';
@@ -158,6 +159,7 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
       yield;
     }
     metrics.alerts.reset();
+    zeroAlertSeries();
     for (const c of engine.counts()) metrics.alerts.set({ alertname: c.alertname, severity: c.severity, state: c.state }, c.n);
   }
 
@@ -190,9 +192,23 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
     if (failure !== undefined) throw failure;
   }
 
+  // known label sets start at zero (Prometheus practice): every rule's pending and firing series and every
+  // configured channel's outcomes exist from the first scrape, so panels read 0 on a quiet host, not "No data"
+  let rulesNow = initial.rules;
+  function zeroAlertSeries(): void {
+    for (const r of rulesNow) for (const state of ['pending', 'firing']) metrics.alerts.set({ alertname: r.alert, severity: r.severity, state }, 0);
+  }
+  function zeroNotificationSeries(config: Config): void {
+    for (const channel of Object.keys(config.channels)) for (const outcome of OUTCOMES) metrics.notifications.inc({ channel, outcome }, 0);
+  }
+  zeroAlertSeries();
+  zeroNotificationSeries(initial);
+
   const applyNow = (config: Config) => {
     // rules first: if they cannot be compiled nothing else has changed
     const resolved = engine.replaceRules(config.rules);
+    rulesNow = config.rules;
+    zeroNotificationSeries(config);
     buildChannels(config);
     notifier.setConfig(notifierConfigFromConfig(config));
     pendingEvents.push(...resolved);

@@ -6,7 +6,8 @@ import { redactText } from '../lib/redact.ts';
 import { NotifyError, type AlertEvent, type Channel } from './types.ts';
 import type { Outbox, OutboxRow } from './outbox.ts';
 
-export type Outcome = 'delivered' | 'retry' | 'failed' | 'silenced';
+export const OUTCOMES = ['delivered', 'retry', 'failed', 'silenced'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 export interface NotifierMetrics {
   onOutcome(channel: string, outcome: Outcome, durationMs: number): void;
