@@ -1,23 +1,7 @@
-/** One alert instance changing state, as the rule engine emits it and channels deliver it. */
-export interface AlertEvent {
-  kind: 'firing' | 'resolved';
-  /** rule name (the `alert:` field) */
-  alert: string;
-  /** stable id of the alert instance: hash of alert name + labels */
-  fingerprint: string;
-  severity: 'info' | 'warning' | 'critical';
-  /** the series' labels plus the rule's extra labels, plus alertname and severity */
-  labels: Record<string, string>;
-  /** rendered summary/description and any other annotations */
-  annotations: Record<string, string>;
-  value: number;
-  threshold: number;
-  /** epoch ms */
-  startsAt: number;
-  /** epoch ms; set when resolved */
-  endsAt?: number;
-  summary: string;
-}
+import type { AlertEvent } from '../rules/alert.ts';
+
+/** The alert record is the rule engine's: re-exported here for the channels that deliver it. */
+export type { AlertEvent };
 
 /** A delivery failure. recoverable=false means retrying cannot help (bad token, unknown channel, 4xx). */
 export class NotifyError extends Error {

@@ -31,7 +31,7 @@
 import { createHash } from 'node:crypto';
 import type { Op, RuleConfig } from '../config/schema.ts';
 import type { Clock } from '../lib/clock.ts';
-import type { AlertEvent } from '../notify/types.ts';
+import type { AlertEvent } from './alert.ts';
 import type { Reading } from '../snapshot/snapshot.ts';
 import { alertFingerprint } from './fingerprint.ts';
 import { compileMatchers, type LabelPredicate } from './matchers.ts';

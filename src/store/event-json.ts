@@ -1,4 +1,4 @@
-import type { AlertEvent } from '../notify/types.ts';
+import type { AlertEvent } from '../rules/alert.ts';
 
 // one event is stored several times (its notification record per channel, each channel's outbox row):
 // serialise it once

@@ -1,5 +1,5 @@
 import type { Db } from './db.ts';
-import type { AlertEvent } from '../notify/types.ts';
+import type { AlertEvent } from '../rules/alert.ts';
 import { eventsJson } from './event-json.ts';
 
 export type OutboxStatus = 'pending' | 'delivered' | 'failed';
