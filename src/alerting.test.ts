@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { waitFor } from '../test/support/wait.ts';
 import { startWebhookSink } from '../test/support/webhook-sink.ts';
 import { createAlerting } from './alerting.ts';
 import { createChannelWorker } from './notify/channels/remote.ts';
@@ -83,20 +84,30 @@ test('evaluateSliced: other callbacks run during a large evaluation; a reload ar
   alerting.start();
   t.after(() => alerting.stop());
   const many = Array.from({ length: 3000 }, (_, i) => ({ metric: 'host_memory_used_ratio', labels: { i: String(i) }, value: 0.95 }));
-  let turns = 0;
-  const ticker = setInterval(() => turns++, 0);
+  // a chain of event-loop turns that records itself; it stops with the test even when an assertion fails
+  const order: string[] = [];
+  let ticking = true;
+  t.after(() => void (ticking = false));
+  const tick = () => {
+    if (!ticking) return;
+    order.push('turn');
+    setImmediate(tick);
+  };
+  setImmediate(tick);
   let steps = 0;
+  let pauses = 0;
   // a slicer whose budget is spent after every 100 steps: deterministic pauses
-  const slicer = { due: () => ++steps % 100 === 0, pause: () => new Promise<void>((r) => setImmediate(r)) };
-  const run = alerting.evaluateSliced(many, undefined, slicer);
+  const slicer = { due: () => ++steps % 100 === 0, pause: () => (pauses++, new Promise<void>((r) => setImmediate(r))) };
+  const run = alerting.evaluateSliced(many, undefined, slicer).then(() => void order.push('done'));
   await new Promise<void>((r) => setImmediate(r));
   assert.throws(() => alerting.applyConfig(configSchema.parse({ ...base, rules: [rule(), rule()] })), /duplicate alert name/, 'invalid rules are refused at once');
   const reload = alerting.applyConfig(configSchema.parse({ ...base, rules: [] }));
   await run;
   assert.equal(alerting.active().length, 3000, 'the evaluation finished on the rules it started with');
   await reload;
-  clearInterval(ticker);
-  assert.ok(turns > 0, 'timers ran while the evaluation was in progress');
+  ticking = false;
+  assert.ok(order.includes('turn') && order.indexOf('turn') < order.indexOf('done'), 'event-loop turns ran while the evaluation was in progress');
+  assert.ok(pauses >= 3000 / 100, `the evaluation gave way at every spent budget (${pauses} pauses)`);
   assert.equal(alerting.active().length, 0, 'the reload applied after it: the rule is gone');
   await alerting.notifier.flush();
   const bodies = sink.requests.filter((r) => r.path === '/a').map((r) => r.json as { status: string; alerts: unknown[] });
@@ -126,6 +137,5 @@ test('defaults.delivery_thread: worker sends from the channel thread, main does 
   await alerting.notifier.flush();
   assert.deepEqual(sink.requests.map((r) => (r.json as { status: string }).status), ['firing', 'resolved'], 'the resolution went out from the worker');
   await alerting.applyConfig(cfg('main'));
-  await new Promise((r) => setTimeout(r, 50));
-  assert.equal(channelWorker.running(), false, 'back to main: the thread is stopped');
+  await waitFor('the channel thread to stop after the switch back to main', () => !channelWorker.running());
 });

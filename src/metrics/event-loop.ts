@@ -1,6 +1,9 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Gauge, type Registry, type RegistryContentType } from 'prom-client';
 
+/** What EventLoopLag reads of Node's IntervalHistogram. */
+export type DelayHistogram = Pick<ReturnType<typeof monitorEventLoopDelay>, 'count' | 'min' | 'max' | 'mean' | 'stddev' | 'percentile' | 'reset' | 'enable' | 'disable'>;
+
 const NAMES = ['min', 'max', 'mean', 'stddev', 'p50', 'p90', 'p99'] as const;
 
 /**
@@ -11,14 +14,15 @@ const NAMES = ['min', 'max', 'mean', 'stddev', 'p50', 'p90', 'p99'] as const;
  * here); a stall shorter than the resolution is seen only when it covers a tick.
  */
 export class EventLoopLag {
-  readonly #h: ReturnType<typeof monitorEventLoopDelay>;
+  readonly #h: DelayHistogram;
   readonly #resolutionNs: number;
   readonly #gauges: Record<(typeof NAMES)[number], Gauge>;
 
-  constructor(registry: Registry<RegistryContentType>, resolutionMs: number) {
+  /** histogram: Node's delay monitor by default; tests pass a fixed one */
+  constructor(registry: Registry<RegistryContentType>, resolutionMs: number, histogram?: DelayHistogram) {
     for (const n of NAMES) registry.removeSingleMetric(`nodejs_eventloop_lag_${n}_seconds`);
     this.#resolutionNs = resolutionMs * 1e6;
-    this.#h = monitorEventLoopDelay({ resolution: resolutionMs });
+    this.#h = histogram ?? monitorEventLoopDelay({ resolution: resolutionMs });
     this.#h.enable();
     const help = (what: string) => `${what} event-loop delay beyond the ${resolutionMs} ms monitor tick over the last sampling interval.`;
     this.#gauges = {
