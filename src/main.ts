@@ -1,9 +1,7 @@
 #!/usr/bin/env node
-// Process entry: every launch path (npm start, `node src/main.ts`, the package's bin, the Docker CMD) comes
-// through here, so each gets the same footprint. The compile cache keeps Node from loading its TypeScript
-// stripper on later starts (~18 MB, see bench/README.md); it is enabled before anything else is imported.
-import module from 'node:module';
-import { fileURLToPath } from 'node:url';
+// Process entry: re-executes itself as src/cli/main.ts with the compile cache and the young-generation cap (see
+// src/lib/launch.ts), so `npm start`, `node src/main.ts`, the bin and the Docker CMD all use the same memory.
+import { relaunch } from './lib/launch.ts';
 
-if (!process.env.NODE_COMPILE_CACHE) module.enableCompileCache?.(fileURLToPath(new URL('../node_modules/.cache/prodpulse-compile', import.meta.url)));
-await import('./cli/main.ts');
+relaunch(new URL('./cli/main.ts', import.meta.url));
+await import('./cli/main.ts'); // only where process.execve does not exist
