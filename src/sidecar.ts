@@ -42,6 +42,8 @@ export interface SidecarDeps {
   channelThread?: boolean;
   /** delivery retry timing (tests shorten it) */
   retry?: Partial<RetryOptions>;
+  /** the port start() will listen on, for the default external URL (http://<host name>:<port>) */
+  listenPort?: number;
 }
 
 export interface Sidecar {
@@ -84,6 +86,8 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     ...(deps.channelDeps ? { channelDeps: deps.channelDeps } : {}),
     ...(channelWorker ? { channelWorker } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}),
+    hostname: facts.hostname,
+    ...(deps.listenPort !== undefined ? { listenPort: deps.listenPort } : {}),
   });
 
   const onSnapshot = async (s: Snapshot): Promise<void> => {

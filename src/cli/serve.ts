@@ -24,7 +24,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     io.stderr((err as Error).message);
     return 2;
   }
-  const sidecar = await createSidecar(loaded.config, { logger, configPath, env: io.env });
+  const sidecar = await createSidecar(loaded.config, { logger, configPath, env: io.env, listenPort: at.port });
   try {
     await sidecar.start(at);
   } catch (err) {
