@@ -175,6 +175,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       logger.error({ reason, config: configPath, error: message }, 'config reload rejected; the running config stays');
       return { ok: false, errors: [message] };
     }
+    for (const w of loaded.warnings) logger.warn({ config: configPath }, w);
     metrics.configReloads.inc({ result: 'success' });
     metrics.configLastReloadSuccess.set(1);
     // rules, channels, defaults, maintenance and server.token apply now; the rest is read once at start

@@ -35,3 +35,16 @@ export const HOST_METRICS = {
 } as const satisfies Record<string, MetricSpec>;
 
 export type HostMetricName = keyof typeof HOST_METRICS;
+
+/** metric name → the label names its series carry */
+export type MetricLabelMap = Readonly<Record<string, readonly string[]>>;
+
+/** Merges sets of metric specs (host, probes, heartbeats, …) into one metric → label names map. */
+export function metricLabelMap(...specSets: readonly Readonly<Record<string, { labels: readonly string[] }>>[]): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = {};
+  for (const specs of specSets) for (const [name, spec] of Object.entries(specs)) out[name] = spec.labels;
+  return out;
+}
+
+/** Every metric a rule can name whose labels are known ahead (add probe and heartbeat specs here). */
+export const KNOWN_METRIC_LABELS: MetricLabelMap = metricLabelMap(HOST_METRICS);
