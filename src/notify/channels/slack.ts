@@ -94,6 +94,11 @@ export function slackBlocks(events: readonly AlertEvent[], externalUrl?: string)
   return blocks;
 }
 
+/** The chat.postMessage arguments for a group: Block Kit blocks and the plain-text fallback (notifications, search). */
+export function slackMessage(channel: string, events: readonly AlertEvent[], externalUrl?: string) {
+  return { channel, text: cut(plainText(events, externalUrl, MAX_ALERTS_SHOWN), 4000), blocks: slackBlocks(events, externalUrl), unfurl_links: false };
+}
+
 // @slack/web-api (and axios under it) is loaded only when a Slack channel is configured and active (prepare): a
 // sidecar without Slack skips it.
 // Its error codes and log level, as the SDK defines them (ErrorCode, LogLevel), so matching them needs no import.
@@ -184,7 +189,7 @@ export function createSlackChannel(name: string, cfg: SlackConfig, deps: SlackDe
         : (shared ??= newClient(WebClient, fetchFor(() => active ?? { signal: AbortSignal.timeout(30_000), retryAfter: null })));
       if (!own) active = state;
       try {
-        await client.chat.postMessage({ channel: cfg.channel, text: cut(plainText(events, deps.externalUrl, MAX_ALERTS_SHOWN), 4000), blocks: slackBlocks(events, deps.externalUrl), unfurl_links: false });
+        await client.chat.postMessage(slackMessage(cfg.channel, events, deps.externalUrl));
       } catch (err) {
         throw slackError(what, err, state.retryAfter, deps.secrets, deps.now());
       } finally {
