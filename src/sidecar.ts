@@ -179,7 +179,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     metrics.configReloads.inc({ result: 'success' });
     metrics.configLastReloadSuccess.set(1);
     // rules, channels, defaults, maintenance and server.token apply now; the rest is read once at start
-    const fixedAtStart = (c: Config) => stableJson({ sampling: c.sampling, storage: c.storage, server: { ...c.server, token: undefined } });
+    const fixedAtStart = (c: Config) => stableJson({ sampling: c.sampling, storage: c.storage, server: { ...c.server, token: undefined, external_url: undefined } });
     const restartNeeded = fixedAtStart(loaded.config) !== fixedAtStart(config);
     config = loaded.config;
     logger.info({ reason, restartNeeded }, restartNeeded ? 'config reloaded; sampling, storage and server changes (other than the token) take effect after a restart' : 'config reloaded');
