@@ -116,10 +116,7 @@ export interface AlertBlock {
   varying?: string;
 }
 
-const labelsWithout = (labels: Record<string, string>, skip: string) =>
-  JSON.stringify(Object.keys(labels).filter((k) => k !== skip).sort().map((k) => [k, labels[k]]));
-
-/** Blocks in the order people read them (forPeople). */
+/** Blocks in the order people read them (forPeople). Linear in the events for the usual shapes (one label varies). */
 export function alertBlocksOf(events: readonly AlertEvent[]): AlertBlock[] {
   const ordered = forPeople(events);
   const rank = new Map(ordered.map((e, i) => [e, i]));
@@ -130,35 +127,48 @@ export function alertBlocksOf(events: readonly AlertEvent[]): AlertBlock[] {
     if (list) list.push(e);
     else buckets.set(k, [e]);
   }
-  const blocks: AlertBlock[] = [];
+  const blocks: { events: AlertEvent[]; varying?: string; first: number }[] = [];
+  const push = (list: AlertEvent[], varying?: string) => {
+    const sorted = varying === undefined ? list : [...list].sort((a, b) => naturalCompare(a.labels[varying] ?? '', b.labels[varying] ?? ''));
+    blocks.push({ events: sorted, ...(varying !== undefined ? { varying } : {}), first: rank.get(list[0]!) ?? 0 });
+  };
   for (const bucket of buckets.values()) {
     let rest = bucket;
-    if (rest.length > 1) {
-      const keys = [...new Set(rest.flatMap((e) => Object.keys(e.labels)))].sort();
-      for (const key of keys) {
-        if (rest.length < 2) break;
-        const parts = new Map<string, AlertEvent[]>();
-        for (const e of rest) {
-          const sig = labelsWithout(e.labels, key);
-          const list = parts.get(sig);
-          if (list) list.push(e);
-          else parts.set(sig, [e]);
-        }
-        const taken = new Set<AlertEvent>();
-        for (const list of parts.values()) {
-          if (list.length < 2) continue;
-          const sorted = [...list].sort((a, b) => (a.labels[key] ?? '').localeCompare(b.labels[key] ?? '', 'en', { numeric: true }));
-          blocks.push({ events: sorted, varying: key });
-          for (const e of list) taken.add(e);
-        }
-        if (taken.size) rest = rest.filter((e) => !taken.has(e));
+    // the label names whose values are not the same on every event of the bucket (a missing label counts as "")
+    const varying = rest.length < 2 ? [] : varyingKeys(rest);
+    for (const key of varying) {
+      if (rest.length < 2) break;
+      const others = varying.filter((k) => k !== key);
+      const parts = new Map<string, AlertEvent[]>();
+      for (const e of rest) {
+        const sig = others.map((k) => e.labels[k] ?? '').join('\u0000');
+        const list = parts.get(sig);
+        if (list) list.push(e);
+        else parts.set(sig, [e]);
       }
+      const taken = new Set<AlertEvent>();
+      for (const list of parts.values()) {
+        if (list.length < 2) continue;
+        push(list, key);
+        for (const e of list) taken.add(e);
+      }
+      if (taken.size) rest = rest.filter((e) => !taken.has(e));
     }
-    for (const e of rest) blocks.push({ events: [e] });
+    for (const e of rest) push([e]);
   }
-  const first = (b: AlertBlock) => Math.min(...b.events.map((e) => rank.get(e) ?? 0));
-  return blocks.sort((a, b) => first(a) - first(b));
+  return blocks.sort((a, b) => a.first - b.first).map(({ first: _first, ...b }) => b);
 }
+
+function varyingKeys(events: readonly AlertEvent[]): string[] {
+  const first = events[0]!.labels;
+  const keys = new Set<string>();
+  for (const e of events) for (const k of Object.keys(e.labels)) keys.add(k);
+  for (const k of Object.keys(first)) keys.add(k);
+  return [...keys].filter((k) => events.some((e) => e.labels[k] !== first[k])).sort();
+}
+
+const collator = new Intl.Collator('en', { numeric: true });
+const naturalCompare = (a: string, b: string) => collator.compare(a, b);
 
 /** Labels of a block shown once for all its events: the shared ones, without alertname/severity and the varying one. */
 export function blockLabels(b: AlertBlock): [string, string][] {
