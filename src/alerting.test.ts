@@ -139,3 +139,30 @@ test('defaults.delivery_thread: worker sends from the channel thread, main does 
   await alerting.applyConfig(cfg('main'));
   await waitFor('the channel thread to stop after the switch back to main', () => !channelWorker.running());
 });
+
+test('alerts carry instance = the host name; after a restart on the same database the fingerprint is the same and nothing is sent again', async (t) => {
+  const sink = await startWebhookSink();
+  t.after(() => sink.close());
+  const dir = (await import('node:fs')).mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'prodpulse-alerting-'));
+  const file = `${dir}/state.db`;
+  const config = configSchema.parse({ channels: { hook: { type: 'webhook', url: `${sink.url}/h` } }, defaults: { channels: ['hook'] }, external_labels: { env: 'prod' }, rules: [rule()] });
+  const run = async () => {
+    const db = openDatabase(file);
+    const alerting = createAlerting(config, { db, clock: new ManualClock(), logger: silentLogger(), metrics: metrics(), hostname: 'web-9', listenPort: 9555 });
+    alerting.start();
+    alerting.evaluate(mem(0.95));
+    await alerting.notifier.flush();
+    const fp = alerting.active()[0]!.fingerprint;
+    const labels = alerting.active()[0]!.labels;
+    assert.equal(alerting.externalUrl(), 'http://web-9:9555');
+    await alerting.stop();
+    db.close();
+    return { fp, labels };
+  };
+  const first = await run();
+  assert.deepEqual(first.labels, { instance: 'web-9', env: 'prod', alertname: 'MemHigh', severity: 'warning' });
+  assert.equal(sink.requests.length, 1);
+  const second = await run();
+  assert.equal(second.fp, first.fp, 'same fingerprint after a restart');
+  assert.equal(sink.requests.length, 1, 'a still-firing alert is not notified again after a restart');
+});

@@ -1,3 +1,6 @@
+import os from 'node:os';
+import { resolveExternalLabels } from './rules/external-labels.ts';
+import { portOfListen, resolveExternalUrl } from './notify/links.ts';
 import { channelInactiveReason, type ChannelConfig, type Config } from './config/schema.ts';
 import type { Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
@@ -24,6 +27,10 @@ export interface AlertingDeps {
   /** sends run on this worker thread (src/notify/channels/remote.ts) when defaults.delivery_thread is worker; else on the calling thread */
   channelWorker?: ChannelWorker;
   retry?: Partial<RetryOptions>;
+  /** this host's name (the static facts): the default `instance` external label and external URL host; default os.hostname() */
+  hostname?: string;
+  /** the port the HTTP server listens on, for the default external URL; default the port of server.listen, else 9470 */
+  listenPort?: number;
 }
 
 export interface ChannelStatus extends ChannelDescription {
@@ -50,6 +57,10 @@ export interface Alerting {
   applyConfig(config: Config): Promise<void>;
   active(): ActiveAlert[];
   channels(): ChannelStatus[];
+  /** the labels every alert carries (external_labels with instance resolved) */
+  externalLabels(): Record<string, string>;
+  /** server.external_url, else http://<host name>:<port>: the base of every link in a notification */
+  externalUrl(): string;
   readonly notifier: Notifier;
   start(): void;
   stop(): Promise<void>;
@@ -57,6 +68,10 @@ export interface Alerting {
 
 export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
   const { db, clock, logger, metrics } = deps;
+  const hostname = deps.hostname ?? os.hostname();
+  const externalLabelsOf = (c: Config) => resolveExternalLabels(c.external_labels, hostname);
+  const externalUrlOf = (c: Config) => resolveExternalUrl(c.server.external_url, hostname, deps.listenPort ?? portOfListen(c.server.listen) ?? 9470);
+  let externalUrl = externalUrlOf(initial);
   const stateRepo = createAlertStateRepo<PersistedAlert>(db);
   const channels = new Map<string, Channel>();
   let statuses: ChannelStatus[] = [];
@@ -80,7 +95,7 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
       if (reason === undefined) {
         try {
           // built here even when it will send from the worker: a config it cannot use is reported the same way
-          const channel = createChannel(name, cfg, { logger, version: VERSION, ...(config.server.external_url ? { externalUrl: config.server.external_url } : {}), ...deps.channelDeps });
+          const channel = createChannel(name, cfg, { logger, version: VERSION, externalUrl, ...deps.channelDeps });
           if (worker) remote.push([name, cfg]);
           else {
             channels.set(name, channel);
@@ -94,7 +109,7 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
       statuses.push({ name, ...describeChannel(cfg), active: reason === undefined, ...(reason ? { inactiveReason: reason } : {}) });
     }
     if (worker && remote.length > 0) {
-      for (const [name, ch] of worker.configure(remote, { version: VERSION, externalUrl: config.server.external_url })) channels.set(name, ch);
+      for (const [name, ch] of worker.configure(remote, { version: VERSION, externalUrl })) channels.set(name, ch);
     }
     const inactive = statuses.filter((s) => !s.active).map((s) => `${s.name} (${s.inactiveReason})`);
     if (inactive.length) logger.warn({ inactive }, 'some channels are inactive; alerts routed to them are not sent');
@@ -103,7 +118,7 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
   buildChannels(initial);
 
   const restored = stateRepo.loadAll().map((r) => r.state);
-  const engine = new RuleEngine({ rules: initial.rules, clock });
+  const engine = new RuleEngine({ rules: initial.rules, clock, externalLabels: externalLabelsOf(initial) });
   const droppedOnRestore = engine.importState(restored);
 
   const notifier = createNotifier({
@@ -206,9 +221,10 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
 
   const applyNow = (config: Config) => {
     // rules first: if they cannot be compiled nothing else has changed
-    const resolved = engine.replaceRules(config.rules);
+    const resolved = engine.replaceRules(config.rules, externalLabelsOf(config));
     rulesNow = config.rules;
     zeroNotificationSeries(config);
+    externalUrl = externalUrlOf(config);
     buildChannels(config);
     notifier.setConfig(notifierConfigFromConfig(config));
     pendingEvents.push(...resolved);
@@ -244,6 +260,8 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
     },
     active: () => engine.active(),
     channels: () => statuses,
+    externalLabels: () => engine.externalLabels(),
+    externalUrl: () => externalUrl,
     start: () => notifier.start(),
     stop: async () => {
       await notifier.stop();

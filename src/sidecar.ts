@@ -45,6 +45,8 @@ export interface SidecarDeps {
   channelThread?: boolean;
   /** delivery retry timing (tests shorten it) */
   retry?: Partial<RetryOptions>;
+  /** the port start() will listen on, for the default external URL (http://<host name>:<port>) */
+  listenPort?: number;
 }
 
 export interface Sidecar {
@@ -88,6 +90,8 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     ...(deps.channelDeps ? { channelDeps: deps.channelDeps } : {}),
     ...(channelWorker ? { channelWorker } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}),
+    hostname: facts.hostname,
+    ...(deps.listenPort !== undefined ? { listenPort: deps.listenPort } : {}),
   });
 
   // subscribers, in order: the exposition serves the new sample at once; rules then run in slices so scrapes keep
@@ -196,10 +200,11 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       logger.error({ reason, config: configPath, error: message }, 'config reload rejected; the running config stays');
       return { ok: false, errors: [message] };
     }
+    for (const w of loaded.warnings) logger.warn({ config: configPath }, w);
     metrics.configReloads.inc({ result: 'success' });
     metrics.configLastReloadSuccess.set(1);
     // rules, channels, defaults, maintenance and server.token apply now; the rest is read once at start
-    const fixedAtStart = (c: Config) => stableJson({ sampling: c.sampling, storage: c.storage, server: { ...c.server, token: undefined } });
+    const fixedAtStart = (c: Config) => stableJson({ sampling: c.sampling, storage: c.storage, server: { ...c.server, token: undefined, external_url: undefined } });
     const restartNeeded = fixedAtStart(loaded.config) !== fixedAtStart(config);
     config = loaded.config;
     logger.info({ reason, restartNeeded }, restartNeeded ? 'config reloaded; sampling, storage and server changes (other than the token) take effect after a restart' : 'config reloaded');

@@ -7,7 +7,7 @@ export interface Io {
   env: Record<string, string | undefined>;
 }
 
-/** `check [PATH]`: validates alerts.yaml; prints FILE:LINE:COL errors and exits 1, or a summary and exits 0. */
+/** `check [PATH]`: validates alerts.yaml; prints FILE:LINE:COL errors and exits 1, or warnings (stderr) and a summary and exits 0. */
 export async function checkCommand(args: string[], io: Io): Promise<number> {
   const path = resolveConfigPath(args[0], io.env);
   const result = await loadConfigFile(path, { env: io.env });
@@ -16,6 +16,8 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     io.stderr(`${path}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}`);
     return 1;
   }
-  io.stdout(`${path}: ok: ${summarizeConfig(result.config)}`);
+  for (const w of result.warnings) io.stderr(w);
+  const n = result.warnings.length;
+  io.stdout(`${path}: ok: ${summarizeConfig(result.config)}${n ? `; ${n} warning${n === 1 ? '' : 's'}` : ''}`);
   return 0;
 }

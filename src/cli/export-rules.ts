@@ -9,10 +9,11 @@ import { parseArgs } from 'node:util';
 import { parseDuration } from '../config/duration.ts';
 import type { RuleConfig } from '../config/schema.ts';
 import { exportPrometheusRules } from '../rules/export.ts';
+import { KNOWN_METRIC_LABELS } from '../metrics/catalog.ts';
 import { validateMatchers } from '../rules/matchers.ts';
 import { validateTemplate } from '../rules/templates.ts';
 
-export type LoadedConfig = { ok: true; config: { rules: RuleConfig[] } } | { ok: false; errors: string[] };
+export type LoadedConfig = { ok: true; config: { rules: RuleConfig[]; external_labels?: Record<string, string> } } | { ok: false; errors: string[] };
 
 export interface ExportRulesIo {
   /** receives text without a trailing newline (one call per output, like console.log) */
@@ -105,7 +106,11 @@ export async function exportRulesCommand(args: string[], io: ExportRulesIo): Pro
     }
   });
 
-  const opts: Parameters<typeof exportPrometheusRules>[1] = { keepFiringFor: !values['no-keep-firing-for'] };
+  const opts: Parameters<typeof exportPrometheusRules>[1] = {
+    keepFiringFor: !values['no-keep-firing-for'],
+    externalLabels: Object.keys(loaded.config.external_labels ?? {}),
+    metricLabels: KNOWN_METRIC_LABELS,
+  };
   if (values.group !== undefined) opts.groupName = values.group;
   if (intervalMs !== undefined) opts.intervalMs = intervalMs;
   const text = exportPrometheusRules(rules, opts);

@@ -17,6 +17,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     logger.error({ config: configPath, errors: loaded.errors.length }, 'configuration is invalid; not starting');
     return 1;
   }
+  for (const w of loaded.warnings) logger.warn({ config: configPath }, w);
   let at: { host: string; port: number };
   try {
     at = parseListen(resolveListen(values.listen as string | undefined, io.env, loaded.config.server.listen));
@@ -24,7 +25,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     io.stderr((err as Error).message);
     return 2;
   }
-  const sidecar = await createSidecar(loaded.config, { logger, configPath, env: io.env });
+  const sidecar = await createSidecar(loaded.config, { logger, configPath, env: io.env, listenPort: at.port });
   try {
     await sidecar.start(at);
   } catch (err) {

@@ -2,12 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYamlScalar, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.ts';
+import { KNOWN_METRIC_LABELS, type MetricLabelMap } from '../metrics/catalog.ts';
+import { templateLabelWarnings } from '../rules/template-labels.ts';
 
-export type LoadResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+/** warnings: FILE:LINE:COL lines about a valid config that will not do what it says (a template label that is always empty) */
+export type LoadResult = { ok: true; config: Config; warnings: string[] } | { ok: false; errors: string[] };
 
 export interface LoadOptions {
   /** environment used for ${VAR} interpolation; default process.env */
   env?: Record<string, string | undefined>;
+  /** metric → label names, for the template label check; default every known metric spec (src/metrics/catalog.ts) */
+  metricLabels?: MetricLabelMap;
 }
 
 const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -47,7 +52,12 @@ export function parseConfigText(text: string, file: string, opts: LoadOptions = 
     return { ok: false, errors: [`${where(doc.contents?.range?.[0])}: (root): expected a mapping of sections (sampling, channels, rules, …)`] };
   }
   const parsed = configSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, config: parsed.data };
+  if (parsed.success) {
+    const warnings = templateLabelWarnings(parsed.data.rules, opts.metricLabels ?? KNOWN_METRIC_LABELS, Object.keys(parsed.data.external_labels)).map(
+      (w) => `${where(nodeAt(doc, w.path)?.range?.[0])}: ${formatPath(w.path)}: warning: ${w.message}`,
+    );
+    return { ok: true, config: parsed.data, warnings };
+  }
   return { ok: false, errors: parsed.error.issues.flatMap((issue) => describeIssue(doc, issue, where)) };
 }
 

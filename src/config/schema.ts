@@ -84,6 +84,14 @@ export const serverSchema = z
 
 export const storageSchema = z.strictObject({ path: z.string().default('./data/prodpulse.db') }).prefault({});
 
+/** alertname and severity come from the rule; every other Prometheus label name may be set here */
+export const externalLabelsSchema = z
+  .record(
+    z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are [a-zA-Z_][a-zA-Z0-9_]*').refine((k) => k !== 'alertname' && k !== 'severity', 'alertname and severity come from the rule'),
+    z.string(),
+  )
+  .default({});
+
 // ---- channels ----------------------------------------------------------------------------------------------
 // A channel's credential or address may be empty (e.g. `${SLACK_BOT_TOKEN:-}` with the variable unset): the
 // config stays valid and the channel is inactive; see channelInactiveReason.
@@ -228,6 +236,8 @@ export const configSchema = z
     sampling: samplingSchema,
     server: serverSchema,
     storage: storageSchema,
+    /** labels added to every alert, like Prometheus' global.external_labels; instance defaults to the host name */
+    external_labels: externalLabelsSchema,
     channels: z.record(z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'channel names use letters, digits, _ . -'), channelSchema).default({}),
     defaults: z
       .strictObject({

@@ -16,6 +16,8 @@ export interface AlertEvent {
   annotations: Record<string, string>;
   value: number;
   threshold: number;
+  /** the rule's metric: channels show value and threshold in its unit (src/rules/units.ts); absent in older events */
+  metric?: string;
   /** epoch ms */
   startsAt: number;
   /** epoch ms; set when resolved */

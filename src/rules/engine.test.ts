@@ -68,7 +68,7 @@ test('for 0 fires at the first evaluation; default summary', () => {
   const engine = new RuleEngine({ rules: [cpuRule()], clock: new ManualClock() });
   const [ev] = engine.evaluate([cpu(0.95, { cpu: '0' })]);
   assert.equal(ev?.kind, 'firing');
-  assert.equal(ev?.summary, 'HighCpu: host_cpu_usage_ratio{cpu="0"} is 0.95 (> 0.9)');
+  assert.equal(ev?.summary, 'HighCpu: host_cpu_usage_ratio{cpu="0"} is 95% (> 90%)');
 });
 
 test('clear: hysteresis keeps firing between clear and threshold, resolves only past clear', () => {
@@ -254,4 +254,29 @@ test('importState drops states of changed or removed rules, resolving the firing
   assert.deepEqual(changed.active(), []);
   const gone = new RuleEngine({ rules: [], clock });
   assert.deepEqual(kinds(gone.importState(saved)), ['resolved']);
+});
+
+test('external labels: on every alert under the series labels, in the fingerprint, and stable across a restart', () => {
+  const clock = new ManualClock();
+  const opts = { rules: [cpuRule({ summary: 'CPU {{ value | percent }} on {{ labels.instance }}' })], clock, externalLabels: { instance: 'web-1', region: 'eu' } };
+  const engine = new RuleEngine(opts);
+  const [ev] = engine.evaluate([cpu(0.95, { cpu: 'all' }), { metric: 'host_cpu_usage_ratio', labels: { cpu: '0', region: 'us' }, value: 0.99 }]);
+  assert.deepEqual(ev!.labels, { instance: 'web-1', region: 'eu', cpu: 'all', alertname: 'HighCpu', severity: 'critical' });
+  assert.equal(ev!.summary, 'CPU 95% on web-1');
+  assert.equal(ev!.metric, 'host_cpu_usage_ratio');
+  assert.equal(engine.active()[1]!.labels.region, 'us', 'a label of the series wins over an external one');
+  // a restart with the same host name: same fingerprints, nothing fires again
+  const again = RuleEngine.restore(opts, engine.exportState());
+  assert.deepEqual(again.evaluate([cpu(0.95, { cpu: 'all' }), { metric: 'host_cpu_usage_ratio', labels: { cpu: '0', region: 'us' }, value: 0.99 }]), []);
+  assert.deepEqual(again.active().map((a) => a.fingerprint), engine.active().map((a) => a.fingerprint));
+  // another host name: the old alerts resolve, new ones fire under the new identity
+  const moved = new RuleEngine({ ...opts, externalLabels: { instance: 'web-2' } });
+  const dropped = moved.importState(engine.exportState());
+  assert.deepEqual(kinds(dropped), ['resolved', 'resolved']);
+  const fired = moved.evaluate([cpu(0.95, { cpu: 'all' })]);
+  assert.equal(fired[0]!.labels.instance, 'web-2');
+  // a reload that changes them does the same
+  const resolved = again.replaceRules(opts.rules, { instance: 'web-3' });
+  assert.deepEqual(kinds(resolved), ['resolved', 'resolved']);
+  assert.equal(again.evaluate([cpu(0.95, { cpu: 'all' })])[0]!.labels.instance, 'web-3');
 });

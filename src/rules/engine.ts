@@ -81,6 +81,12 @@ export interface PersistedAlert {
 export interface RuleEngineOptions {
   rules: RuleConfig[];
   clock: Clock;
+  /**
+   * Labels added to every alert (src/rules/external-labels.ts), under the series' and the rule's own labels. They
+   * are part of each alert's identity: the same host name gives the same fingerprints after a restart, and a
+   * changed set makes every rule count as changed (its firing alerts resolve and fire afresh with the new labels).
+   */
+  externalLabels?: Readonly<Record<string, string>>;
 }
 
 interface Instance {
@@ -133,21 +139,22 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** Hash of everything that decides whether and for which label sets a rule fires. */
-export function ruleConditionHash(r: RuleConfig): string {
+/** Hash of everything that decides whether and for which label sets a rule fires (external labels included). */
+export function ruleConditionHash(r: RuleConfig, externalLabels: Readonly<Record<string, string>> = {}): string {
   const identity = {
     alert: r.alert, metric: r.metric, match: r.match, op: r.op, threshold: r.threshold, clear: r.clear,
     for: r.for, keep_firing_for: r.keep_firing_for, severity: r.severity, labels: r.labels,
+    ...(Object.keys(externalLabels).length ? { external: externalLabels } : {}),
   };
   return createHash('sha256').update(canonical(identity)).digest('hex').slice(0, 16);
 }
 
-/** Series labels + rule labels + {alertname, severity}; later ones win, as in Prometheus. */
-export function alertLabels(rule: RuleConfig, seriesLabels: Record<string, string>): Record<string, string> {
-  return { ...seriesLabels, ...rule.labels, alertname: rule.alert, severity: rule.severity };
+/** External labels + series labels + rule labels + {alertname, severity}; later ones win, as in Prometheus. */
+export function alertLabels(rule: RuleConfig, seriesLabels: Record<string, string>, externalLabels: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return { ...externalLabels, ...seriesLabels, ...rule.labels, alertname: rule.alert, severity: rule.severity };
 }
 
-function compileRules(rules: RuleConfig[]): CompiledRule[] {
+function compileRules(rules: RuleConfig[], externalLabels: Readonly<Record<string, string>> = {}): CompiledRule[] {
   const seen = new Set<string>();
   return rules.map((rule) => {
     if (seen.has(rule.alert)) throw new Error(`duplicate alert name "${rule.alert}"`);
@@ -158,7 +165,7 @@ function compileRules(rules: RuleConfig[]): CompiledRule[] {
     } catch (err) {
       throw new Error(`rule ${rule.alert}: invalid match: ${(err as Error).message}`);
     }
-    return { rule, hash: ruleConditionHash(rule), matches, instances: new Map() };
+    return { rule, hash: ruleConditionHash(rule, externalLabels), matches, instances: new Map() };
   });
 }
 
@@ -184,10 +191,17 @@ export function validateRules(rules: RuleConfig[]): void {
 export class RuleEngine {
   readonly #clock: Clock;
   #rules: CompiledRule[];
+  #external: Readonly<Record<string, string>>;
 
   constructor(opts: RuleEngineOptions) {
     this.#clock = opts.clock;
-    this.#rules = compileRules(opts.rules);
+    this.#external = { ...opts.externalLabels };
+    this.#rules = compileRules(opts.rules, this.#external);
+  }
+
+  /** The labels added to every alert. */
+  externalLabels(): Record<string, string> {
+    return { ...this.#external };
   }
 
   /** A new engine holding previously exported states (see importState). */
@@ -227,7 +241,7 @@ export class RuleEngine {
       for (const reading of byMetric.get(rule.metric) ?? []) {
         yield;
         if (!c.matches(reading.labels)) continue;
-        const labels = alertLabels(rule, reading.labels);
+        const labels = alertLabels(rule, reading.labels, this.#external);
         const fp = alertFingerprint(rule.alert, labels);
         if (seen.has(fp)) continue; // two series collapsing onto one label set: the first wins
         seen.add(fp);
@@ -288,6 +302,7 @@ export class RuleEngine {
       annotations: { ...inst.annotations },
       value: inst.value,
       threshold: c.rule.threshold,
+      metric: c.rule.metric,
       startsAt: inst.firingSince ?? inst.activeSince,
       summary: inst.annotations.summary ?? '',
     };
@@ -331,9 +346,13 @@ export class RuleEngine {
     return this.#rules.map((c) => c.rule);
   }
 
-  /** Hot reload; see the file header. Returns 'resolved' events for firing alerts of removed or changed rules. */
-  replaceRules(rules: RuleConfig[]): AlertEvent[] {
-    const next = compileRules(rules); // throws before anything changes
+  /**
+   * Hot reload; see the file header. Returns 'resolved' events for firing alerts of removed or changed rules.
+   * New external labels (when given) change every rule's identity: all firing alerts resolve, then fire afresh.
+   */
+  replaceRules(rules: RuleConfig[], externalLabels: Readonly<Record<string, string>> = this.#external): AlertEvent[] {
+    const next = compileRules(rules, externalLabels); // throws before anything changes
+    this.#external = { ...externalLabels };
     const now = this.#clock.now();
     const byName = new Map(next.map((c) => [c.rule.alert, c]));
     const events: AlertEvent[] = [];
@@ -425,7 +444,7 @@ export class RuleEngine {
       const severity = (['info', 'warning', 'critical'] as const).find((v) => v === s.labels.severity) ?? 'warning';
       events.push({
         kind: 'resolved', alert: s.alert, fingerprint: s.fingerprint, severity, labels: inst.labels, annotations: inst.annotations,
-        value: inst.value, threshold: c?.rule.threshold ?? NaN, startsAt: s.firingSince ?? s.activeSince, endsAt: now, summary: s.annotations.summary ?? '',
+        value: inst.value, threshold: c?.rule.threshold ?? NaN, ...(c ? { metric: c.rule.metric } : {}), startsAt: s.firingSince ?? s.activeSince, endsAt: now, summary: s.annotations.summary ?? '',
       });
     }
     return events;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { ruleSchema } from '../config/schema.ts';
-import { exportPrometheusRules, promExpr, promSelector, promTemplate } from './export.ts';
+import { exportPrometheusRules, promExpr, promRule, promSelector, promTemplate } from './export.ts';
 
 const rule = (r: Record<string, unknown>) => ruleSchema.parse(r);
 
@@ -79,4 +79,12 @@ test('keepFiringFor: false leaves the field out with a comment', () => {
   assert.equal((parse(text) as PromFile).groups[0]!.rules[0]!.keep_firing_for, undefined);
   assert.match(text, /# keep_firing_for: 5m left out/);
   assert.equal((parse(exportPrometheusRules([], {})) as PromFile).groups[0]!.rules.length, 0);
+});
+
+test('external labels: instance stays $labels.instance (the scrape sets it); another external label reads $externalLabels', () => {
+  const r = ruleSchema.parse({ alert: 'Mem', metric: 'host_memory_used_ratio', op: '>', threshold: 0.9, summary: '{{ labels.instance }} {{ labels.env }} {{ labels.mountpoint }}' });
+  const { rule, notes } = promRule(r, { externalLabels: ['env'], metricLabels: { host_memory_used_ratio: [] } });
+  assert.equal((rule.annotations as Record<string, string>).summary, '{{ $labels.instance }} {{ $externalLabels.env }} {{ $labels.mountpoint }}');
+  assert.ok(notes.some((n) => n.includes("global.external_labels")));
+  assert.deepEqual(rule.labels, { severity: 'warning' }, 'no instance label is written: Prometheus has its own');
 });

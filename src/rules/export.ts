@@ -13,7 +13,9 @@
  * - labels: rule labels + severity; annotations: summary/description translated to Go templating:
  *   {{ value }} → {{ $value }}, | percent → humanizePercentage, | bytes → humanize1024 + "B",
  *   | duration → humanizeDuration, | round N → printf "%.Nf"; {{ labels.x }} → {{ $labels.x }}; alert, metric,
- *   severity, threshold and rule labels are known statically and written as text.
+ *   severity, threshold and rule labels are known statically and written as text. `instance` (an external label of
+ *   the sidecar, the host name) comes from the scrape in Prometheus, so `$labels.instance` stays; other external
+ *   labels the metric lacks become `$externalLabels.NAME` (opts.externalLabels).
  * - What Prometheus cannot express is left as a YAML comment on the rule: channels (routing belongs to
  *   Alertmanager), regex constructs RE2 lacks, unknown template placeholders.
  */
@@ -30,6 +32,13 @@ export interface ExportOptions {
   intervalMs?: number;
   /** emit keep_firing_for (Prometheus >= 2.42); default true */
   keepFiringFor?: boolean;
+  /**
+   * the sidecar's external label names (alerts.yaml external_labels). A template label that is one of them and not a
+   * label of the rule's metric reads Prometheus' own `$externalLabels`; `instance` always comes from the scrape.
+   */
+  externalLabels?: readonly string[];
+  /** metric → label names (src/metrics/catalog.ts), to tell a series label from an external one */
+  metricLabels?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A number as a PromQL literal. */
@@ -61,7 +70,8 @@ export function promExpr(rule: RuleConfig): string {
 const JS_ONLY_REGEX = /\(\?<?[=!]|\(\?<[a-zA-Z]|\\[1-9]|\\[kpPuc]/;
 
 /** Translates one of our templates into Prometheus (Go) templating; notes list what could not be translated. */
-export function promTemplate(text: string, rule: RuleConfig): { text: string; notes: string[] } {
+export function promTemplate(text: string, rule: RuleConfig, opts: ExportOptions = {}): { text: string; notes: string[] } {
+  const seriesLabels = opts.metricLabels?.[rule.metric];
   const notes: string[] = [];
   const out = parseTemplate(text).map((part) => {
     if (part.type === 'text') return part.text.replaceAll('{{', '{{ "{{" }}');
@@ -75,7 +85,12 @@ export function promTemplate(text: string, rule: RuleConfig): { text: string; no
       if (p.name === 'alertname') return rule.alert;
       if (p.name === 'severity') return rule.severity;
       const fixed = rule.labels[p.name];
-      return fixed !== undefined ? fixed.replaceAll('{{', '{{ "{{" }}') : `{{ $labels.${p.name} }}`;
+      if (fixed !== undefined) return fixed.replaceAll('{{', '{{ "{{" }}');
+      if (p.name !== 'instance' && opts.externalLabels?.includes(p.name) && seriesLabels !== undefined && !seriesLabels.includes(p.name)) {
+        notes.push(`labels.${p.name}: an external label of the sidecar; set it in Prometheus' global.external_labels`);
+        return `{{ $externalLabels.${p.name} }}`;
+      }
+      return `{{ $labels.${p.name} }}`;
     }
     if (p.name === 'threshold') return applyFilter(rule.threshold, p.filter);
     switch (p.filter?.name) {
@@ -110,11 +125,11 @@ export function promRule(rule: RuleConfig, opts: ExportOptions = {}): { rule: Re
     else out.keep_firing_for = formatDuration(rule.keep_firing_for);
   }
   out.labels = { ...rule.labels, severity: rule.severity };
-  const summary = rule.summary === undefined ? { text: defaultPromSummary(rule), notes: [] } : promTemplate(rule.summary, rule);
+  const summary = rule.summary === undefined ? { text: defaultPromSummary(rule), notes: [] } : promTemplate(rule.summary, rule, opts);
   const annotations: Record<string, string> = { summary: summary.text };
   notes.push(...summary.notes.map((n) => `summary: ${n}`));
   if (rule.description !== undefined) {
-    const d = promTemplate(rule.description, rule);
+    const d = promTemplate(rule.description, rule, opts);
     annotations.description = d.text;
     notes.push(...d.notes.map((n) => `description: ${n}`));
   }

@@ -49,7 +49,7 @@ test('validateTemplate reports unknown variables, filters and unclosed braces', 
 test('default summary', () => {
   assert.equal(
     defaultSummary({ alert: 'DiskFull', metric: 'host_filesystem_used_ratio', op: '>', threshold: 0.85 }, { mountpoint: '/', device: 'sda1' }, 0.91),
-    'DiskFull: host_filesystem_used_ratio{device="sda1", mountpoint="/"} is 0.91 (> 0.85)',
+    'DiskFull: host_filesystem_used_ratio{device="sda1", mountpoint="/"} is 91% (> 85%)',
   );
   assert.equal(defaultSummary({ alert: 'Load', metric: 'host_load1', op: '>=', threshold: 4 }, {}, 5), 'Load: host_load1 is 5 (>= 4)');
 });

@@ -10,6 +10,8 @@
  * Prometheus export, which translates the same parts into Go templating.
  */
 
+import { formatInUnit, unitOf } from './units.ts';
+
 export const NUMERIC_VARIABLES = ['value', 'threshold'] as const;
 export const TEXT_VARIABLES = ['alert', 'severity', 'metric'] as const;
 export const FILTERS = ['percent', 'bytes', 'duration', 'round'] as const;
@@ -177,7 +179,8 @@ export function formatLabelSet(labels: Record<string, string>): string {
   return keys.length ? `{${keys.map((k) => `${k}=${JSON.stringify(labels[k])}`).join(', ')}}` : '';
 }
 
-/** The summary used when a rule has none: "<alert>: <metric>{labels} is <value> (<op> <threshold>)". */
+/** The summary used when a rule has none: "<alert>: <metric>{labels} is <value> (<op> <threshold>)", in the metric's unit. */
 export function defaultSummary(a: { alert: string; metric: string; op: string; threshold: number }, seriesLabels: Record<string, string>, value: number): string {
-  return `${a.alert}: ${a.metric}${formatLabelSet(seriesLabels)} is ${formatNumber(value)} (${a.op} ${formatNumber(a.threshold)})`;
+  const unit = unitOf(a.metric);
+  return `${a.alert}: ${a.metric}${formatLabelSet(seriesLabels)} is ${formatInUnit(value, unit)} (${a.op} ${formatInUnit(a.threshold, unit)})`;
 }

@@ -29,11 +29,11 @@ test('firing alert appears in GET /api/v2/alerts with labels, annotations, gener
   assert.ok(a, 'alert listed');
   assert.equal(a.status.state, 'active');
   assert.deepEqual(a.labels, { alertname: 'HostHighCpu', severity: 'critical', instance: 'am-1' });
-  assert.deepEqual(a.annotations, { description: 'd', summary: 'CPU at 95%' });
+  assert.deepEqual(a.annotations, { description: 'd', summary: 'CPU at 95%', value: '1', threshold: '0.9' }, 'raw value and threshold for machines');
   assert.equal(new Date(a.startsAt).getTime(), e.startsAt);
   const endsAt = new Date(a.endsAt).getTime();
   assert.ok(endsAt >= now + 4 * 60_000 - 1000 && endsAt <= Date.now() + 4 * 60_000 + 1000, `endsAt ${a.endsAt} ≈ now + 4 × resend_interval`);
-  assert.match(a.generatorURL ?? '', /^http:\/\/prodpulse\.test:9464\/alerts\/[^?]+\?alert=HostHighCpu/);
+  assert.equal(a.generatorURL, `http://prodpulse.test:9464/alerts/${encodeURIComponent(e.fingerprint)}`, "links to the alert's page");
 });
 
 test('a resolved event ends the alert: gone from GET /api/v2/alerts in every state', { skip }, async () => {

@@ -134,23 +134,25 @@ const kits: Kit[] = [
       const req = slack.requests.at(-1)!;
       assert.equal(req.authorization, `Bearer ${SLACK_TOKEN}`);
       assert.equal(req.body.channel, '#alerts');
-      assert.match(String(req.body.text), /\[FIRING:2\] HostHighCpu, DiskAlmostFull/);
+      assert.match(String(req.body.text), /\[FIRING:2\] HostHighCpu, DiskAlmostFull on web-1/);
       const blocks = req.body.blocks as { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: { text: string }[] }[];
       assert.ok(Array.isArray(blocks), 'blocks sent');
       assert.equal(blocks[0]!.type, 'header');
-      assert.equal(blocks[0]!.text!.text, '[FIRING:2] HostHighCpu, DiskAlmostFull');
+      assert.equal(blocks[0]!.text!.text, '[FIRING:2] HostHighCpu, DiskAlmostFull on web-1');
       const sections = blocks.filter((b) => b.type === 'section');
       assert.equal(sections.length, events.length, 'one section per alert');
       const cpu = sections[0]!;
-      assert.match(cpu.text!.text, /:red_circle: \*HostHighCpu\* — CPU at 95% on web-1 &lt;b&gt;&amp;&lt;\/b&gt;/);
+      assert.match(cpu.text!.text, /:red_circle: \*HostHighCpu\* on web-1 — CPU at 95% on web-1 &lt;b&gt;&amp;&lt;\/b&gt;/);
       const fields = cpu.fields!.map((f) => f.text);
       assert.ok(fields.includes('*Severity*\ncritical'), fields.join('|'));
-      assert.ok(fields.some((f) => f.startsWith('*Value*\n0.9534')), fields.join('|'));
+      assert.ok(fields.includes('*Value*\n95.3% (threshold 90%)'), fields.join('|'));
       assert.ok(fields.includes('*instance*\nweb-1') && fields.includes('*job*\nnode'), fields.join('|'));
       assert.match(sections[1]!.text!.text, /^:warning: \*DiskAlmostFull\*/);
-      assert.match(sections[2]!.text!.text, /^:white_check_mark: \*DiskAlmostFull\* — Disk \/ back to 79%/);
+      assert.match(sections[2]!.text!.text, /^:white_check_mark: \*DiskAlmostFull\* on web-1 — Disk \/ back to 79%/);
       const contexts = blocks.filter((b) => b.type === 'context').map((b) => b.elements![0]!.text);
       assert.ok(contexts.some((c) => c.startsWith('started 2026-01-01 11:50:00 UTC')), contexts.join('|'));
+      const cpuLink = `http://prodpulse.test:9464/alerts/${encodeURIComponent(events[0]!.fingerprint)}`;
+      assert.ok(contexts.some((c) => c.includes(`<${cpuLink}|View alert>`)), contexts.join('|'));
       assert.ok(contexts.some((c) => c.startsWith('resolved 2026-01-01 11:59:00 UTC (lasted 9m)')), contexts.join('|'));
     },
   },
@@ -182,24 +184,25 @@ const kits: Kit[] = [
     async readDelivered() {
       return smtp.messages;
     },
-    async checkContent() {
+    async checkContent(events) {
       const m = smtp.messages.at(-1)!;
       assert.equal(m.user, SMTP_USER);
       assert.equal(m.from, 'prodpulse@example.com');
       assert.deepEqual(m.to, ['oncall@example.com', 'ops@example.com']);
-      assert.equal(m.parsed.subject, '[FIRING:2] HostHighCpu, DiskAlmostFull');
+      assert.equal(m.parsed.subject, '[FIRING:2] HostHighCpu, DiskAlmostFull on web-1');
       const to = Array.isArray(m.parsed.to) ? m.parsed.to : [m.parsed.to];
       assert.deepEqual(to.flatMap((a) => a!.value.map((v) => v.address)), ['oncall@example.com', 'ops@example.com']);
       const text = m.parsed.text ?? '';
       assert.match(text, /FIRING HostHighCpu \(critical\): CPU at 95% on web-1 <b>&<\/b>/);
-      assert.match(text, /value: 0\.9534 \(threshold 0\.9\)/);
+      assert.match(text, /value: 95\.3% \(threshold 90%\)/);
       assert.match(text, /labels: instance="web-1", job="node"/);
       assert.match(text, /RESOLVED DiskAlmostFull \(warning\): Disk \/ back to 79%/);
       const html = typeof m.parsed.html === 'string' ? m.parsed.html : '';
       assert.ok(html.length > 0, 'html part present');
       assert.ok(html.includes('CPU at 95% on web-1 &lt;b&gt;&amp;&lt;/b&gt;'), 'summary HTML-escaped');
       assert.ok(!html.includes('<b>&</b>'), 'raw markup not injected');
-      assert.ok(html.includes('mountpoint="/data"'), 'labels in the html part');
+      assert.ok(html.includes('mountpoint=&quot;/data&quot;') || html.includes('mountpoint="/data"'), 'labels in the html part');
+      assert.ok(html.includes(`href="http://prodpulse.test:9464/alerts/${encodeURIComponent(events[0]!.fingerprint)}"`), 'the HTML part links to the alert');
     },
   },
   {
@@ -240,16 +243,16 @@ const kits: Kit[] = [
       assert.equal(p.externalURL, 'http://prodpulse.test:9464');
       assert.equal(typeof p.groupKey, 'string');
       assert.deepEqual(p.groupLabels, {});
-      assert.deepEqual(p.commonLabels, {});
+      assert.deepEqual(p.commonLabels, { instance: 'web-1' }, 'the host every alert is about');
       assert.equal(p.alerts.length, events.length);
       const [cpu, disk, root] = p.alerts;
       assert.deepEqual(cpu!.labels, { alertname: 'HostHighCpu', severity: 'critical', instance: 'web-1', job: 'node' });
-      assert.deepEqual(cpu!.annotations, { description: 'Load is high for 2m', summary: 'CPU at 95% on web-1 <b>&</b>' });
+      assert.deepEqual(cpu!.annotations, { description: 'Load is high for 2m', summary: 'CPU at 95% on web-1 <b>&</b>', value: '0.9534', threshold: '0.9' });
       assert.equal(cpu!.status, 'firing');
       assert.equal(cpu!.startsAt, '2026-01-01T11:50:00.000Z');
       assert.equal(cpu!.endsAt, '0001-01-01T00:00:00Z');
       assert.equal(cpu!.fingerprint, events[0]!.fingerprint);
-      assert.match(String(cpu!.generatorURL), /^http:\/\/prodpulse\.test:9464\/alerts\/[^?]+\?alert=HostHighCpu/);
+      assert.equal(cpu!.generatorURL, `http://prodpulse.test:9464/alerts/${encodeURIComponent(events[0]!.fingerprint)}`);
       assert.equal(disk!.status, 'firing');
       assert.equal(root!.status, 'resolved');
       assert.equal(root!.endsAt, '2026-01-01T11:59:00.000Z');

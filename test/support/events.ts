@@ -23,8 +23,8 @@ export function resolved(e: AlertEvent, endsAt: number): AlertEvent {
 }
 
 /**
- * The group every channel test sends: two firing (HostHighCpu critical, DiskAlmostFull warning on /data) and one
- * resolved (DiskAlmostFull on /). The CPU summary holds HTML/mrkdwn metacharacters on purpose.
+ * The group every channel test sends, all on host web-1: two firing (HostHighCpu critical, DiskAlmostFull warning on
+ * /data) and one resolved (DiskAlmostFull on /). The CPU summary holds HTML/mrkdwn metacharacters on purpose.
  */
 export function sampleGroup(now = Date.now()): AlertEvent[] {
   const cpu = firing(
@@ -32,6 +32,7 @@ export function sampleGroup(now = Date.now()): AlertEvent[] {
       alert: 'HostHighCpu',
       severity: 'critical',
       labels: { instance: 'web-1', job: 'node' },
+      metric: 'host_cpu_usage_ratio',
       annotations: { description: 'Load is high for 2m' },
       value: 0.9534,
       threshold: 0.9,
@@ -39,9 +40,9 @@ export function sampleGroup(now = Date.now()): AlertEvent[] {
     },
     now,
   );
-  const diskData = firing({ alert: 'DiskAlmostFull', severity: 'warning', labels: { mountpoint: '/data', device: 'sdb1' }, value: 0.91, threshold: 0.85, summary: 'Disk /data at 91%' }, now);
+  const diskData = firing({ alert: 'DiskAlmostFull', severity: 'warning', labels: { instance: 'web-1', mountpoint: '/data', device: 'sdb1' }, metric: 'host_filesystem_used_ratio', value: 0.91, threshold: 0.85, summary: 'Disk /data at 91%' }, now);
   const diskRoot = resolved(
-    firing({ alert: 'DiskAlmostFull', severity: 'warning', labels: { mountpoint: '/', device: 'sda1' }, value: 0.79, threshold: 0.85, summary: 'Disk / back to 79%' }, now),
+    firing({ alert: 'DiskAlmostFull', severity: 'warning', labels: { instance: 'web-1', mountpoint: '/', device: 'sda1' }, metric: 'host_filesystem_used_ratio', value: 0.79, threshold: 0.85, summary: 'Disk / back to 79%' }, now),
     now - 60_000,
   );
   return [cpu, diskData, diskRoot];

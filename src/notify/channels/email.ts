@@ -5,7 +5,11 @@ import { NotifyError } from '../types.ts';
 import type { ChannelConfig } from '../../config/schema.ts';
 import { redactText } from '../../lib/redact.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { alertBlock, displayLabels, escapeHtml, formatValue, plainTextOf, summaryOf, timeLine, title } from './format.ts';
+import {
+  alertBlocksOf, blockLabels, blockText, commonEntries, escapeHtml, forPeople, plainTextOf, rowTime, summaryOf, thresholdText, timeLine, title,
+  valueText, varyingText, whereText, type AlertBlock,
+} from './format.ts';
+import { alertLinks } from '../links.ts';
 import { mapSliced } from '../../lib/slice.ts';
 
 export type EmailConfig = Extract<ChannelConfig, { type: 'email' }>;
@@ -24,34 +28,91 @@ export interface EmailDeps {
   secrets: readonly string[];
 }
 
-const COLORS: Record<string, string> = { critical: '#d00000', warning: '#e09000', info: '#2060c0', resolved: '#208020' };
+const COLORS: Record<string, string> = { critical: '#c62828', warning: '#b26a00', info: '#1e5bb8', resolved: '#2e7d32' };
 
-/** The HTML part: every interpolated string escaped. */
+const colorOf = (e: AlertEvent) => (e.kind === 'resolved' ? COLORS.resolved! : (COLORS[e.severity] ?? COLORS.info!));
+const CELL = 'padding:3px 12px 3px 0;vertical-align:top';
+const KEY = `${CELL};color:#666;white-space:nowrap`;
+const BUTTON = 'display:inline-block;padding:5px 12px;margin:6px 6px 0 0;border-radius:4px;text-decoration:none;font-size:13px';
+
+/** "View alert" and "Silence" as buttons (plain links in clients that drop styles). */
+function linkButtons(externalUrl: string | undefined, fingerprint: string): string {
+  const links = alertLinks(externalUrl, fingerprint);
+  if (!links) return '';
+  return (
+    `<div><a href="${escapeHtml(links.alert)}" style="${BUTTON};background:#1e5bb8;color:#ffffff">View alert</a>` +
+    `<a href="${escapeHtml(links.silence)}" style="${BUTTON};background:#eef1f5;color:#1d1d1f;border:1px solid #ccd">Silence</a></div>`
+  );
+}
+
+const labelCodes = (labels: [string, string][]) =>
+  labels.map(([k, v]) => `<code style="background:#f1f3f5;padding:1px 4px;border-radius:3px;font-size:12px">${escapeHtml(k)}="${escapeHtml(v)}"</code>`).join(' ');
+
+/** The HTML part: every interpolated string escaped, no external resource (images, fonts, styles) at all. */
 export function emailHtml(events: readonly AlertEvent[], externalUrl?: string): string {
-  return emailHtmlOf(events, events.map(emailHtmlRow), externalUrl);
+  return emailHtmlOf(events, alertBlocksOf(events).map((b) => emailHtmlBlock(b, externalUrl)), externalUrl);
 }
 
 /** One alert as a table row of the HTML part. */
-export function emailHtmlRow(e: AlertEvent): string {
-  const color = e.kind === 'resolved' ? COLORS.resolved : COLORS[e.severity];
-  const labels = displayLabels(e)
-    .map(([k, v]) => `<code>${escapeHtml(k)}="${escapeHtml(v)}"</code>`)
-    .join(' ');
+export function emailHtmlRow(e: AlertEvent, externalUrl?: string): string {
+  return emailHtmlBlock({ events: [e] }, externalUrl);
+}
+
+/** One block (an alert, or alerts that differ in one label) as a table row of the HTML part. */
+export function emailHtmlBlock(b: AlertBlock, externalUrl?: string): string {
+  const [e] = b.events as [AlertEvent];
+  const color = colorOf(e);
+  const state = e.kind === 'firing' ? 'FIRING' : 'RESOLVED';
+  const badge = `<span style="display:inline-block;padding:1px 7px;border-radius:9px;background:${color};color:#ffffff;font-size:12px">${escapeHtml(e.severity)}</span>`;
+  const heading = `<div style="font-size:15px;margin-bottom:4px"><strong style="color:${color}">${state}</strong> <strong>${escapeHtml(e.alert)}</strong> ${badge}${escapeHtml(whereText(b.events))}</div>`;
+  const labels = blockLabels(b);
+  const facts: [string, string][] = [];
+  let body: string;
+  if (b.varying === undefined) {
+    body = `<div style="margin-bottom:6px">${escapeHtml(summaryOf(e))}</div>`;
+    facts.push(['Value', `<strong>${escapeHtml(valueText(e))}</strong> (threshold ${escapeHtml(thresholdText(e))})`], ['When', escapeHtml(timeLine(e))]);
+  } else {
+    const rows = b.events
+      .map((x) => {
+        const link = alertLinks(externalUrl, x.fingerprint);
+        const name = escapeHtml(varyingText(b, x));
+        return `<tr><td style="${CELL}">${link ? `<a href="${escapeHtml(link.alert)}">${name}</a>` : name}</td><td style="${CELL}"><strong>${escapeHtml(valueText(x))}</strong></td><td style="${CELL};color:#666">${escapeHtml(rowTime(x))}</td><td style="${CELL}">${escapeHtml(summaryOf(x))}</td></tr>`;
+      })
+      .join('');
+    body = `<div style="margin-bottom:6px">${b.events.length} alerts by <strong>${escapeHtml(b.varying)}</strong></div><table cellspacing="0" cellpadding="0" style="font-size:14px;margin-bottom:6px">${rows}</table>`;
+    facts.push(['Threshold', escapeHtml(thresholdText(e))], ['When', escapeHtml(timeLine(e))]);
+  }
+  if (labels.length) facts.push(['Labels', labelCodes(labels)]);
+  const description = b.varying === undefined ? e.annotations.description : commonEntries(b.events.map((x) => x.annotations)).description;
+  if (description) facts.push(['Description', escapeHtml(description)]);
+  const table = `<table cellspacing="0" cellpadding="0" style="font-size:14px">${facts.map(([k, v]) => `<tr><td style="${KEY}">${k}</td><td style="${CELL}">${v}</td></tr>`).join('')}</table>`;
   return [
-    `<tr><td style="border-left:4px solid ${color};padding:6px 10px">`,
-    `<strong>${e.kind === 'firing' ? 'FIRING' : 'RESOLVED'} ${escapeHtml(e.alert)}</strong> (${escapeHtml(e.severity)})<br>`,
-    `${escapeHtml(summaryOf(e))}<br>`,
-    `value <strong>${escapeHtml(formatValue(e.value))}</strong> (threshold ${escapeHtml(formatValue(e.threshold))}) · ${escapeHtml(timeLine(e))}<br>`,
-    labels ? `${labels}<br>` : '',
-    e.annotations.description ? `${escapeHtml(e.annotations.description)}<br>` : '',
+    `<tr><td style="padding:12px 16px;border-top:1px solid #e6e8eb;border-left:5px solid ${color}">`,
+    heading,
+    body,
+    table,
+    b.varying === undefined ? linkButtons(externalUrl, e.fingerprint) : '',
     `</td></tr>`,
   ].join('');
 }
 
 /** emailHtml from rows already formatted. */
-export function emailHtmlOf(events: readonly AlertEvent[], rows: readonly string[], externalUrl?: string): string {
-  const link = externalUrl ? `<p><a href="${escapeHtml(externalUrl)}">${escapeHtml(externalUrl)}</a></p>` : '';
-  return `<!doctype html><html><body style="font-family:sans-serif"><h2>${escapeHtml(title(events))}</h2><table cellspacing="0">\n${rows.join('\n')}\n</table>${link}</body></html>\n`;
+export function emailHtmlOf(events: readonly AlertEvent[], rows: readonly string[], externalUrl?: string, shownAlerts = events.length): string {
+  const head = events.some((e) => e.kind === 'firing') ? colorOf(forPeople(events)[0]!) : COLORS.resolved!;
+  const hidden = events.length - shownAlerts;
+  const footer = [
+    ...(hidden > 0 ? [`…and ${hidden} more alerts`] : []),
+    `Sent by prodpulse${externalUrl ? ` · <a href="${escapeHtml(externalUrl)}" style="color:#1e5bb8">${escapeHtml(externalUrl)}</a>` : ''}`,
+  ].join('<br>');
+  return (
+    `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title(events))}</title></head>` +
+    `<body style="margin:0;padding:16px;background:#f4f5f7;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#1d1d1f">` +
+    `<table width="100%" cellspacing="0" cellpadding="0" style="max-width:680px;margin:0 auto;background:#ffffff;border:1px solid #dfe2e6;border-radius:6px;border-collapse:separate">` +
+    `<tr><td style="padding:14px 16px;background:${head};color:#ffffff;font-size:18px;font-weight:bold;border-radius:5px 5px 0 0">${escapeHtml(title(events))}</td></tr>\n` +
+    `${rows.join('\n')}\n` +
+    `<tr><td style="padding:10px 16px;border-top:1px solid #e6e8eb;font-size:12px;color:#666">${footer}</td></tr>` +
+    `</table></body></html>\n`
+  );
 }
 
 /**
@@ -95,6 +156,14 @@ export function smtpError(what: string, err: unknown, secrets: readonly string[]
   return new NotifyError(redactText(`${what}: ${detail}`, secrets), { recoverable, reason });
 }
 
+/** Subject, text and HTML part of the mail for a group, formatted in slices (a group of a thousand alerts must not hold the thread). */
+export async function emailParts(events: readonly AlertEvent[], externalUrl: string | undefined): Promise<{ subject: string; text: string; html: string }> {
+  const blocks = alertBlocksOf(events);
+  const text = plainTextOf(events, await mapSliced(blocks, (b) => blockText(b, externalUrl)), externalUrl, events.length);
+  const html = emailHtmlOf(events, await mapSliced(blocks, (b) => emailHtmlBlock(b, externalUrl)), externalUrl);
+  return { subject: title(events), text, html };
+}
+
 export function createEmailChannel(name: string, cfg: EmailConfig, deps: EmailDeps): Channel {
   // nodemailer (~12 MB of memory) is loaded only when an email channel is configured and active (prepare)
   let transport: Promise<MailTransport> | undefined;
@@ -120,12 +189,11 @@ export function createEmailChannel(name: string, cfg: EmailConfig, deps: EmailDe
     },
     async send(events: AlertEvent[], signal: AbortSignal): Promise<void> {
       // formatted in slices: a group of a thousand alerts must not hold the thread that serves /metrics
-      const text = plainTextOf(events, await mapSliced(events, alertBlock), deps.externalUrl);
-      const html = emailHtmlOf(events, await mapSliced(events, emailHtmlRow), deps.externalUrl);
+      const { subject, text, html } = await emailParts(events, deps.externalUrl);
       const mail = {
         from: cfg.from,
         to: cfg.to,
-        subject: title(events),
+        subject,
         headers: { 'X-Prodpulse-Version': deps.version ?? 'dev' },
         // a large body goes to nodemailer as a stream of small chunks with a turn of the event loop between them:
         // its encoders then work a chunk at a time instead of holding the loop for the whole body

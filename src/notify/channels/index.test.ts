@@ -41,7 +41,8 @@ test('postableAlerts: firing endsAt = now + 4 × resend interval, resolved endsA
   assert.equal(f!.endsAt, new Date(NOW + 240_000).toISOString());
   assert.equal(r!.endsAt, new Date(NOW - 5000).toISOString());
   assert.deepEqual(f!.labels, { alertname: 'X', severity: 'critical', a: 'b' });
-  assert.match(f!.generatorURL ?? '', /^http:\/\/pp:1\/alerts\/[^?/]+\?alert=X$/);
+  assert.equal(f!.generatorURL, `http://pp:1/alerts/${encodeURIComponent(e.fingerprint)}`);
+  assert.deepEqual([f!.annotations.value, f!.annotations.threshold], ['1', '0.9'], 'raw numbers in annotations');
   assert.equal(postableAlerts([e], NOW, 60_000, undefined)[0]!.generatorURL, undefined);
 });
 

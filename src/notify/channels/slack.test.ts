@@ -59,3 +59,18 @@ test('the send signal aborts a hung Slack request: recoverable timeout', async (
   assert.ok(err instanceof NotifyError);
   assert.deepEqual([err.recoverable, err.reason], [true, 'timeout']);
 });
+
+test('slackBlocks: the header names the host; alerts that differ in one label are one section, within Slack limits', () => {
+  const cpus = Array.from({ length: 64 }, (_, i) =>
+    firing({ alert: 'HostHighCpu', metric: 'host_cpu_usage_ratio', labels: { instance: 'web-1', cpu: String(i) }, value: 0.9 + i / 1000, summary: `CPU ${i} busy` }, NOW),
+  );
+  const blocks = slackBlocks(cpus, 'http://web-1:9470');
+  assert.equal(blocks[0]!.type === 'header' && blocks[0]!.text.text, '[FIRING:64] HostHighCpu on web-1');
+  const sections = blocks.filter((b) => b.type === 'section');
+  assert.equal(sections.length, 1, 'one section for 64 CPUs');
+  const text = sections[0]!.type === 'section' ? sections[0]!.text.text : '';
+  assert.ok(text.length <= 3000, `section text ${text.length} chars`);
+  assert.match(text, /^:red_circle: \*HostHighCpu\* on web-1 — 64 alerts by \*cpu\*\n• <http:\/\/web-1:9470\/alerts\/[^|]+\|cpu=0>: \*90%\*/);
+  const twoHosts = slackBlocks([firing({ alert: 'A', labels: { instance: 'a' } }, NOW), firing({ alert: 'A', labels: { instance: 'b' } }, NOW)]);
+  assert.equal(twoHosts[0]!.type === 'header' && twoHosts[0]!.text.text, '[FIRING:2] A on 2 hosts');
+});

@@ -4,7 +4,11 @@ import { NotifyError } from '../types.ts';
 import type { ChannelConfig } from '../../config/schema.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { redactText } from '../../lib/redact.ts';
-import { SEVERITY_EMOJI, RESOLVED_EMOJI, displayLabels, escapeMrkdwn, formatValue, plainText, summaryOf, timeLine, title } from './format.ts';
+import {
+  SEVERITY_EMOJI, RESOLVED_EMOJI, alertBlocksOf, blockLabels, escapeMrkdwn, plainText, rowTime, summaryOf, thresholdText, timeLine, title,
+  valueText, varyingText, whereText, type AlertBlock,
+} from './format.ts';
+import { alertLinks } from '../links.ts';
 import { isRecoverableStatus, parseRetryAfter, safeHost } from './http-errors.ts';
 
 export type SlackConfig = Extract<ChannelConfig, { type: 'slack' }>;
@@ -30,35 +34,69 @@ export type SlackBlock =
   | { type: 'context'; elements: Mrkdwn[] }
   | { type: 'divider' };
 
-const MAX_ALERTS_SHOWN = 20; // 2 blocks each + header + context stays under Slack's 50-block limit
+const MAX_ALERTS_SHOWN = 20; // blocks of alerts: 2 Slack blocks each + header + context stays under Slack's 50-block limit
 const MAX_FIELDS = 10; // Slack's limit per section
 const cut = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-function alertBlocks(e: AlertEvent): SlackBlock[] {
+/** "<url|View alert> · <url|Silence>" for one alert, or "" without an external URL. */
+function linksMrkdwn(externalUrl: string | undefined, fingerprint: string): string {
+  const links = alertLinks(externalUrl, fingerprint);
+  return links ? `<${links.alert}|View alert> · <${links.silence}|Silence>` : '';
+}
+
+/** One block of the message (a single alert, or alerts differing in one label): a section and a context line. */
+function alertBlocks(b: AlertBlock, externalUrl?: string): SlackBlock[] {
+  const [e] = b.events as [AlertEvent];
   const emoji = e.kind === 'resolved' ? RESOLVED_EMOJI : SEVERITY_EMOJI[e.severity];
-  const fields: Mrkdwn[] = [
-    { type: 'mrkdwn', text: `*Severity*\n${e.severity}` },
-    { type: 'mrkdwn', text: `*Value*\n${formatValue(e.value)} (threshold ${formatValue(e.threshold)})` },
-  ];
-  const labels = displayLabels(e).map(([k, v]): Mrkdwn => ({ type: 'mrkdwn', text: cut(`*${escapeMrkdwn(k)}*\n${escapeMrkdwn(v)}`, 2000) }));
+  const where = whereText(b.events);
+  const fields: Mrkdwn[] = [{ type: 'mrkdwn', text: `*Severity*\n${e.severity}` }];
+  let text: string;
+  if (b.varying === undefined) {
+    fields.push({ type: 'mrkdwn', text: `*Value*\n${escapeMrkdwn(valueText(e))} (threshold ${escapeMrkdwn(thresholdText(e))})` });
+    text = `${emoji} *${escapeMrkdwn(e.alert)}*${escapeMrkdwn(where)} — ${escapeMrkdwn(summaryOf(e))}`;
+  } else {
+    fields.push({ type: 'mrkdwn', text: `*Threshold*\n${escapeMrkdwn(thresholdText(e))}` });
+    const rows = b.events.map((x) => {
+      const links = alertLinks(externalUrl, x.fingerprint);
+      const label = escapeMrkdwn(varyingText(b, x));
+      return `• ${links ? `<${links.alert}|${label}>` : label}: *${escapeMrkdwn(valueText(x))}* — ${escapeMrkdwn(summaryOf(x))} (${escapeMrkdwn(rowTime(x))})`;
+    });
+    text = [`${emoji} *${escapeMrkdwn(e.alert)}*${escapeMrkdwn(where)} — ${b.events.length} alerts by *${escapeMrkdwn(b.varying)}*`, ...rows].join('\n');
+  }
+  const labels = blockLabels(b).map(([k, v]): Mrkdwn => ({ type: 'mrkdwn', text: cut(`*${escapeMrkdwn(k)}*\n${escapeMrkdwn(v)}`, 2000) }));
   const room = MAX_FIELDS - fields.length;
   fields.push(...labels.slice(0, room));
-  const rest = displayLabels(e).slice(room);
-  const context = [timeLine(e), ...(rest.length ? [rest.map(([k, v]) => `${k}="${v}"`).join(', ')] : [])];
+  const rest = blockLabels(b).slice(room);
+  const context = [
+    escapeMrkdwn(timeLine(e)),
+    ...(rest.length ? [escapeMrkdwn(rest.map(([k, v]) => `${k}="${v}"`).join(', '))] : []),
+    ...(b.varying === undefined && linksMrkdwn(externalUrl, e.fingerprint) ? [linksMrkdwn(externalUrl, e.fingerprint)] : []),
+  ];
   return [
-    { type: 'section', text: { type: 'mrkdwn', text: cut(`${emoji} *${escapeMrkdwn(e.alert)}* — ${escapeMrkdwn(summaryOf(e))}`, 3000) }, fields },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: cut(escapeMrkdwn(context.join(' · ')), 3000) }] },
+    { type: 'section', text: { type: 'mrkdwn', text: cut(text, 3000) }, fields },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: cut(context.join(' · '), 3000) }] },
   ];
 }
 
-/** The Block Kit message for a group: header, per alert a section (emoji, summary, severity, value, labels) and a time line. */
+/**
+ * The Block Kit message for a group: a header naming state, rules and host ("[FIRING:2] HostHighCpu on web-1"),
+ * then per block (critical first) a section (emoji, rule, host, summary, severity, value in its unit, labels) and a
+ * context line (started / resolved and how long it lasted, links to the alert and to silence it).
+ */
 export function slackBlocks(events: readonly AlertEvent[], externalUrl?: string): SlackBlock[] {
   const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: cut(title(events), 150), emoji: true } }];
-  for (const e of events.slice(0, MAX_ALERTS_SHOWN)) blocks.push(...alertBlocks(e));
-  const hidden = events.length - MAX_ALERTS_SHOWN;
+  const all = alertBlocksOf(events);
+  const shown = all.slice(0, MAX_ALERTS_SHOWN);
+  for (const b of shown) blocks.push(...alertBlocks(b, externalUrl));
+  const hidden = events.length - shown.reduce((n, b) => n + b.events.length, 0);
   const tail = [...(hidden > 0 ? [`…and ${hidden} more alerts`] : []), ...(externalUrl ? [`<${externalUrl}|prodpulse>`] : [])];
   if (tail.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: tail.join(' · ') }] });
   return blocks;
+}
+
+/** The chat.postMessage arguments for a group: Block Kit blocks and the plain-text fallback (notifications, search). */
+export function slackMessage(channel: string, events: readonly AlertEvent[], externalUrl?: string) {
+  return { channel, text: cut(plainText(events, externalUrl, MAX_ALERTS_SHOWN), 4000), blocks: slackBlocks(events, externalUrl), unfurl_links: false };
 }
 
 // @slack/web-api (and axios under it) is loaded only when a Slack channel is configured and active (prepare): a
@@ -151,7 +189,7 @@ export function createSlackChannel(name: string, cfg: SlackConfig, deps: SlackDe
         : (shared ??= newClient(WebClient, fetchFor(() => active ?? { signal: AbortSignal.timeout(30_000), retryAfter: null })));
       if (!own) active = state;
       try {
-        await client.chat.postMessage({ channel: cfg.channel, text: cut(plainText(events, deps.externalUrl, MAX_ALERTS_SHOWN), 4000), blocks: slackBlocks(events, deps.externalUrl), unfurl_links: false });
+        await client.chat.postMessage(slackMessage(cfg.channel, events, deps.externalUrl));
       } catch (err) {
         throw slackError(what, err, state.retryAfter, deps.secrets, deps.now());
       } finally {

@@ -33,9 +33,12 @@ export interface WebhookPayload {
   alerts: WebhookAlert[];
 }
 
-/** Annotations as Alertmanager carries them: the event's, with summary filled in. */
+/**
+ * Annotations as Alertmanager carries them: the event's, with summary filled in, plus the raw `value` and
+ * `threshold` (machine payloads keep the number; people's channels format it) unless the rule set those itself.
+ */
 export function annotationsOf(e: AlertEvent): Record<string, string> {
-  return { ...e.annotations, ...(e.summary ? { summary: e.summary } : {}) };
+  return { value: String(e.value), threshold: String(e.threshold), ...e.annotations, ...(e.summary ? { summary: e.summary } : {}) };
 }
 
 export function webhookPayload(receiver: string, events: readonly AlertEvent[], externalUrl: string | undefined): WebhookPayload {

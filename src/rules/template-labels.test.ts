@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { parseConfigText, loadConfigFile } from '../config/load.ts';
+import { collectorOptionsFromConfig, createCollectors } from '../collectors/index.ts';
+import { readStaticFacts } from '../collectors/static-facts.ts';
+import { KNOWN_METRIC_LABELS } from '../metrics/catalog.ts';
+import type { Reading } from '../snapshot/snapshot.ts';
+import { alertLabels } from './engine.ts';
+import { resolveExternalLabels } from './external-labels.ts';
+import { compileMatchers } from './matchers.ts';
+import { templateLabelWarnings } from './template-labels.ts';
+import { parseTemplate, renderTemplate } from './templates.ts';
+
+const SHIPPED = fileURLToPath(new URL('../../alerts.yaml', import.meta.url));
+
+test('load warns, with FILE:LINE:COL and the labels that exist, when a template names a label its metric never has', () => {
+  const text = `external_labels: { env: prod }
+rules:
+  - alert: Mem
+    metric: host_memory_used_ratio
+    op: ">"
+    threshold: 90%
+    labels: { team: ops }
+    summary: "{{ labels.mountpoint }} on {{ labels.instance }} ({{ labels.env }}, {{ labels.team }})"
+  - alert: Disk
+    metric: host_filesystem_used_ratio
+    op: ">"
+    threshold: 90%
+    summary: "{{ labels.mountpoint }} is full"
+    description: "{{ labels.cpu }} {{ labels.cpu }}"
+  - alert: Pushed
+    metric: service_latency_seconds
+    op: ">"
+    threshold: 1
+    summary: "{{ labels.anything }}"
+`;
+  const r = parseConfigText(text, 'a.yaml', { env: {} });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepEqual(r.warnings, [
+    'a.yaml:8:14: rules[0].summary: warning: {{ labels.mountpoint }} always renders empty: host_memory_used_ratio never has a "mountpoint" label (host_memory_used_ratio has no labels; external labels: instance, env; rule labels: team)',
+    'a.yaml:14:18: rules[1].description: warning: {{ labels.cpu }} always renders empty: host_filesystem_used_ratio never has a "cpu" label (host_filesystem_used_ratio has device, mountpoint, fstype; external labels: instance, env)',
+  ]);
+  // a metric whose labels are not known ahead (pushed by a service) is not checked; another map can add it
+  const more = parseConfigText(text, 'a.yaml', { env: {}, metricLabels: { ...KNOWN_METRIC_LABELS, service_latency_seconds: ['service'] } });
+  assert.ok(more.ok && more.warnings.length === 3 && more.warnings[2]!.includes('"anything"'));
+});
+
+test('the shipped alerts.yaml loads without warnings', async () => {
+  const r = await loadConfigFile(SHIPPED, { env: {} });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepEqual(r.warnings, []);
+  assert.deepEqual(templateLabelWarnings(r.config.rules, KNOWN_METRIC_LABELS, []), []);
+});
+
+test('every shipped rule renders its templates against a real sample of this host with no empty placeholder', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+  const r = await loadConfigFile(SHIPPED, { env: {} });
+  assert.ok(r.ok);
+  const config = r.config;
+  const facts = await readStaticFacts({ paths: config.sampling.paths });
+  const external = resolveExternalLabels(config.external_labels, facts.hostname);
+  const readings: Reading[] = [];
+  for (const c of createCollectors(collectorOptionsFromConfig(config.sampling))) readings.push(...(await c.collect(AbortSignal.timeout(10_000))).readings);
+  assert.ok(config.rules.length >= 6);
+  for (const rule of config.rules) {
+    const ofMetric = readings.filter((x) => x.metric === rule.metric);
+    assert.ok(ofMetric.length > 0, `${rule.alert}: no ${rule.metric} reading on this host`);
+    const matches = compileMatchers(rule.match);
+    // a host (a container) without the matched series, e.g. no "/" filesystem left by the filters: the first
+    // series of the metric with the rule's equality matchers applied is what that host would report
+    const equalities = Object.fromEntries(Object.entries(rule.match).filter(([, v]) => !/^(=~|!=|!~)/.test(v)));
+    const reading = ofMetric.find((x) => matches(x.labels)) ?? { ...ofMetric[0]!, labels: { ...ofMetric[0]!.labels, ...equalities } };
+    const labels = alertLabels(rule, reading.labels, external);
+    for (const field of ['summary', 'description'] as const) {
+      const text = rule[field];
+      if (text === undefined) continue;
+      for (const part of parseTemplate(text)) {
+        assert.notEqual(part.type, 'invalid', `${rule.alert}.${field}: ${part.type === 'invalid' ? part.error : ''}`);
+        if (part.type === 'placeholder' && part.placeholder.kind === 'label')
+          assert.ok(labels[part.placeholder.name], `${rule.alert}.${field}: ${part.raw} renders empty (labels: ${JSON.stringify(labels)})`);
+      }
+      const rendered = renderTemplate(text, { value: reading.value, threshold: rule.threshold, labels, alert: rule.alert, severity: rule.severity, metric: rule.metric });
+      assert.doesNotMatch(rendered, /\[\?\{\{|\s$|^\s|\s{2}|\(\)/, `${rule.alert}.${field} renders as "${rendered}"`);
+    }
+    if (rule.summary?.includes('labels.instance')) assert.ok(labels.instance === facts.hostname, 'instance is the host name');
+  }
+});
