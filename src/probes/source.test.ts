@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
+import { missingBinary } from '../../test/support/binaries.ts';
 import { OK, startProbeTarget, testService, type ProbeTarget } from '../../test/support/probe-target.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { Reading } from '../snapshot/snapshot.ts';
@@ -155,4 +157,19 @@ test('a check abandoned by its source timeout does not change the state', async 
   await assert.rejects(h.source.collect(ac.signal), /abandoned/);
   assert.equal(h.states.peek('payments'), undefined);
   assert.equal(h.results.length, 0);
+});
+
+test('the probe metrics pass promtool check metrics', { skip: missingBinary('/usr/bin/promtool', 'prometheus') }, async () => {
+  const h = harness(testService(`${target.origin}/`, { expectedVersion: '2.1.0', failureThreshold: 1 }));
+  target.queue({ kind: 'json', status: 500, version: '2.2.0' });
+  const { readings } = await h.run();
+  let text = '';
+  for (const [name, spec] of Object.entries(PROBE_METRICS)) {
+    text += `# HELP ${name} ${spec.help}\n# TYPE ${name} ${spec.type}\n`;
+    for (const r of readings.filter((x) => x.metric === name))
+      text += `${name}{${Object.entries(r.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}} ${r.value}\n`;
+  }
+  const res = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  assert.equal(res.status, 0, `${res.stdout}${res.stderr}\n${text}`);
+  assert.equal(res.stdout + res.stderr, '', 'no lint findings');
 });
