@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
+import { missingBinary } from '../../test/support/binaries.ts';
 import { OK, startProbeTarget, testService, type ProbeTarget } from '../../test/support/probe-target.ts';
 import { AgentPool, MAX_BODY_BYTES, probeOnce } from './probe.ts';
 import type { ServiceDefinition } from './types.ts';
@@ -193,3 +199,32 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((r) => s.close(() => r()));
   return port;
 }
+
+test('HTTPS: TLS phase measured with a trusted certificate; an untrusted one is reason tls', { skip: missingBinary('/usr/bin/openssl', 'openssl') }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'prodpulse-tls-'));
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  const server = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"version":"5.0.0"}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/health`;
+  const trusting = new AgentPool({ ca: readFileSync(cert) });
+  try {
+    const ok = await probeOnce(testService(url), { signal: new AbortController().signal, now: Date.now, agents: trusting });
+    assert.equal(ok.ok, true, ok.errorMessage ?? '');
+    assert.equal(ok.version, '5.0.0');
+    for (const k of ['connectMs', 'tlsMs', 'firstByteMs', 'transferMs'] as const) assert.equal(typeof ok.phases[k], 'number', k);
+    const bad = await check(testService(url));
+    assert.equal(bad.ok, false);
+    assert.equal(bad.reason, 'tls');
+    assert.equal(bad.errorCode, 'DEPTH_ZERO_SELF_SIGNED_CERT');
+  } finally {
+    trusting.close();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -29,9 +29,10 @@ const USER_AGENT = `prodpulse/${VERSION}`;
 /** One keep-alive agent per target origin (scheme://host:port). */
 export class AgentPool {
   #agents = new Map<string, http.Agent>();
-  #opts: http.AgentOptions;
+  #opts: https.AgentOptions;
 
-  constructor(opts: http.AgentOptions = {}) {
+  /** `opts` go to every agent (e.g. `ca` for a private CA; tests pass their self-signed certificate) */
+  constructor(opts: https.AgentOptions = {}) {
     // Idle sockets close after 60 s of no use (servers usually close theirs sooner; a reused socket the server
     // closed meanwhile is retried once on a fresh connection, see probeOnce).
     this.#opts = { keepAlive: true, maxSockets: 4, maxFreeSockets: 2, timeout: 60_000, scheduling: 'lifo', ...opts };
