@@ -31,6 +31,13 @@ export async function loadConfigFile(file: string, opts: LoadOptions = {}): Prom
   return withServicesFile(parsed.config, resolve(dirname(file), parsed.config.services_file));
 }
 
+/** Every file a loaded config was read from, for the watcher: the config file and its services_file. */
+export function configFiles(configPath: string, config: Config): string[] {
+  if (config.services_file === undefined) return [configPath];
+  const services = resolve(dirname(configPath), config.services_file);
+  return services === resolve(configPath) ? [configPath] : [configPath, services];
+}
+
 /** The alerts.yaml shipped beside src/ (the Docker image copies it to the app folder too). */
 export const SHIPPED_CONFIG_PATH = fileURLToPath(new URL('../../alerts.yaml', import.meta.url));
 

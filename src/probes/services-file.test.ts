@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fixturePath, missingFixture } from '../../test/support/fixtures.ts';
-import { configFromServicesFile, loadConfigFile } from '../config/load.ts';
+import { configFiles, configFromServicesFile, loadConfigFile } from '../config/load.ts';
 import { serviceDefinitions } from '../config/services.ts';
 import { loadServicesFile, parseServicesFile } from './services-file.ts';
 
@@ -103,6 +103,7 @@ test('a .json given as the config: shipped rules and channels, the file services
   assert.equal(defs.length, 3);
   assert.equal(defs[0]!.intervalMs, 30_000);
   assert.equal(defs[0]!.file, fixturePath('services-array-format.json'));
+  assert.deepEqual(configFiles(fixturePath('services-array-format.json'), r.config), [fixturePath('services-array-format.json')]);
   const bad = await configFromServicesFile(write('bad.json', '[{"name": "x"}]'), { env: {} });
   assert.equal(bad.ok, false);
   assert.match(bad.ok ? '' : bad.errors[0]!, /bad\.json:1:2: \[0\]\.url: /);
@@ -117,6 +118,7 @@ test('services_file in alerts.yaml: relative to the config file, ids unique acro
     ['two', 'yaml'],
     ['one', join(dir, 'svc.json')],
   ]);
+  assert.deepEqual(configFiles(cfg, r.config), [cfg, join(dir, 'svc.json')], 'the watcher watches both files');
   const clash = write('clash.yaml', 'services_file: svc.json\nservices:\n  - name: One\n    url: http://two/\n');
   const c = await loadConfigFile(clash, { env: {} });
   assert.deepEqual(c.ok ? [] : c.errors, [`${join(dir, 'svc.json')}:1:22: services[0].id: duplicate service id "one" (also services[0] of the config file) (service "One")`]);

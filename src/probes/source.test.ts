@@ -8,7 +8,7 @@ import type { Reading } from '../snapshot/snapshot.ts';
 import { ProbeStates, type Transition } from './incident.ts';
 import { Limiter } from './limiter.ts';
 import { AgentPool } from './probe.ts';
-import { PROBE_METRICS, createServiceSource, type ServiceSummary } from './source.ts';
+import { PROBE_METRICS, createServiceSource, displayUrl, type ServiceSummary } from './source.ts';
 import type { ProbeResult, ServiceDefinition } from './types.ts';
 
 let target: ProbeTarget;
@@ -129,6 +129,7 @@ test('the summary never shows URL credentials or header secrets', async () => {
   const { summary } = await h.run();
   const text = JSON.stringify(summary);
   assert.ok(!text.includes('pw-1234567') && !text.includes('bob') && !text.includes('sekrit-key-123'), text);
+  assert.equal(displayUrl({ url: 'https://a.example/x?api_key=abc&page=2&signature=zz', headers: {} }), 'https://a.example/x?api_key=REDACTED&page=2&signature=REDACTED');
 });
 
 test('an onResult that throws is logged; the check still publishes', async () => {

@@ -170,13 +170,19 @@ export function serviceSummary(def: ServiceDefinition, r: ProbeResult, state: Pr
   };
 }
 
-/** The URL as shown anywhere outside the prober: no userinfo, no header secret that found its way into it. */
+const SECRET_PARAM = /token|key|secret|pass|auth|sig|session|credential/i;
+
+/**
+ * The URL as shown anywhere outside the prober: no userinfo, query parameters that look like credentials
+ * (`?api_key=…`, `token`, `signature`, …) replaced by REDACTED, no header secret that found its way into it.
+ */
 export function displayUrl(def: Pick<ServiceDefinition, 'url' | 'headers'>): string {
   let text = def.url;
   try {
     const u = new URL(def.url);
     u.username = '';
     u.password = '';
+    for (const name of new Set(u.searchParams.keys())) if (SECRET_PARAM.test(name)) u.searchParams.set(name, 'REDACTED');
     text = u.toString();
   } catch {
     // not a URL: redact as text

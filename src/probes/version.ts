@@ -14,7 +14,7 @@ import type { VersionLocator } from './types.ts';
 
 export const MAX_PATTERN_LENGTH = 200;
 export const MAX_REGEX_INPUT = 16 * 1024;
-export const REGEX_TIMEOUT_MS = 50;
+export const REGEX_TIMEOUT_MS = 20;
 /** A version longer than this is cut (it becomes a label value). */
 export const MAX_VERSION_LENGTH = 64;
 export const DEFAULT_VERSION_HEADER = 'x-service-version';
