@@ -107,6 +107,22 @@ test('a closed connection is reason reset', async () => {
   }
 });
 
+test('a kept-alive connection the server dropped is retried once on a new connection, not a failure', async () => {
+  const pool = new AgentPool();
+  try {
+    const def = testService(`${target.origin}/ka`);
+    const deps = { signal: new AbortController().signal, now: Date.now, agents: pool };
+    target.queue({ kind: 'close-reused' }, { kind: 'close-reused' }, { kind: 'close-reused' }); // the retry is the third request
+    assert.equal((await probeOnce(def, deps)).ok, true);
+    const before = target.connections;
+    const second = await probeOnce(def, deps);
+    assert.equal(second.ok, true, `${second.reason}: ${second.errorMessage}`);
+    assert.equal(target.connections, before + 1, 'one new connection for the retry');
+  } finally {
+    pool.close();
+  }
+});
+
 test('301 without follow_redirects is reason redirect; with it, the target of the redirect answers', async () => {
   target.mode = OK;
   target.queue({ kind: 'redirect', location: '/moved' });

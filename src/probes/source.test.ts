@@ -174,3 +174,23 @@ test('the probe metrics pass promtool check metrics', { skip: missingBinary('/us
   assert.equal(res.status, 0, `${res.stdout}${res.stderr}\n${text}`);
   assert.equal(res.stdout + res.stderr, '', 'no lint findings');
 });
+
+test('a hung target does not delay another one', async () => {
+  const hung = await startProbeTarget({ kind: 'hang' });
+  try {
+    const limiter = new Limiter(4);
+    const mk = (def: ServiceDefinition) =>
+      createServiceSource(def, { states: new ProbeStates(), limiter, agents, now: Date.now, logger: createLogger({ level: 'silent' }), onResult: () => {} });
+    const slow = mk(testService(`${hung.origin}/`, { id: 'hung', timeoutMs: 3000 }));
+    const fast = mk(testService(`${target.origin}/`, { id: 'fast' }));
+    target.queue(OK);
+    const slowRun = slow.collect(new AbortController().signal);
+    const t = Date.now();
+    const out = await fast.collect(new AbortController().signal);
+    assert.equal(value(out.readings, 'probe_success'), 1);
+    assert.ok(Date.now() - t < 2500, 'the fast check did not wait for the hung one');
+    assert.equal(value((await slowRun).readings, 'probe_failure_info', { reason: 'timeout' }), 1);
+  } finally {
+    await hung.close();
+  }
+});

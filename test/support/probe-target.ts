@@ -14,6 +14,8 @@ export type TargetMode =
   | { kind: 'redirect'; status?: number; location: string }
   | { kind: 'hang' }
   | { kind: 'close' }
+  /** closes a kept-alive connection that already served a request (a server dropping idle connections), else OK */
+  | { kind: 'close-reused' }
   | { kind: 'big'; bytes: number; version?: string };
 
 export const OK: TargetMode = { kind: 'json', version: '2.1.0' };
@@ -35,6 +37,7 @@ export async function startProbeTarget(initial: TargetMode = OK): Promise<ProbeT
   const sockets = new Set<Socket>();
   const pending: TargetMode[] = [];
   const seen: ProbeTarget['seen'] = [];
+  const served = new WeakSet<Socket>();
   let connections = 0;
   const target: ProbeTarget = {
     origin: '',
@@ -75,6 +78,12 @@ export async function startProbeTarget(initial: TargetMode = OK): Promise<ProbeT
         return; // never answers; close() destroys the socket
       case 'close':
         req.socket.destroy();
+        return;
+      case 'close-reused':
+        if (served.has(req.socket)) return void req.socket.destroy();
+        served.add(req.socket);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"version":"2.1.0"}');
         return;
       case 'big': {
         res.writeHead(200, { 'content-type': 'application/json' });
