@@ -26,6 +26,8 @@ COPY package.json ./
 COPY src ./src
 # Default config; mount your own at /etc/prodpulse/alerts.yaml to replace it.
 COPY alerts.yaml /etc/prodpulse/alerts.yaml
+# The shipped rules also beside src/: a services.json given as the config (PRODPULSE_CONFIG=…/services.json) runs with them.
+COPY alerts.yaml ./alerts.yaml
 # Warm the compile cache: loading main.ts loads every module the sidecar's main thread runs; the channel worker's
 # entry (run as a plain script it only loads its modules) covers the worker thread.
 RUN node src/main.ts --version && node src/notify/channels/worker-entry.ts && chown -R node:node /app/.compile-cache

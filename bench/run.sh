@@ -30,6 +30,7 @@ for s in $STEPS; do
     alert-latency) step alert-latency node bench/alert-latency.ts ;;
     alerts-burst)  step alerts-burst node bench/alerts-burst.ts ;;
     rss-breakdown) step rss-breakdown node bench/rss-breakdown.ts ;;
+    probes)        step probes node bench/probes.ts ;;
     soak)          step soak node bench/soak.ts ${SOAK_IDLE:+--idle-seconds=$SOAK_IDLE} ;;
     *) echo "unknown step $s" >&2; exit 2 ;;
   esac

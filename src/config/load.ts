@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYamlScalar, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { z } from 'zod';
+import { loadServicesFile } from '../probes/services-file.ts';
 import { configSchema, type Config } from './schema.ts';
 import { KNOWN_METRIC_LABELS, type MetricLabelMap } from '../metrics/catalog.ts';
 import { templateLabelWarnings } from '../rules/template-labels.ts';
@@ -20,13 +23,51 @@ const WHOLE_INTERPOLATION = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
 
 /** Reads and validates an alerts.yaml file. Every error is `FILE:LINE:COL: path.to.field: message`. */
 export async function loadConfigFile(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  // CONFIG_FILE_PATH / --config pointing straight at an earlier monitor's services.json
+  if (extname(file).toLowerCase() === '.json') return configFromServicesFile(file, opts);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     return { ok: false, errors: [`${file}:1:1: cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`] };
   }
-  return parseConfigText(text, file, opts);
+  const parsed = parseConfigText(text, file, opts);
+  if (!parsed.ok || parsed.config.services_file === undefined) return parsed;
+  return withServicesFile(parsed.config, resolve(dirname(file), parsed.config.services_file));
+}
+
+/** Every file a loaded config was read from, for the watcher: the config file and its services_file. */
+export function configFiles(configPath: string, config: Config): string[] {
+  if (config.services_file === undefined) return [configPath];
+  const services = resolve(dirname(configPath), config.services_file);
+  return services === resolve(configPath) ? [configPath] : [configPath, services];
+}
+
+/** The alerts.yaml shipped beside src/ (the Docker image copies it to the app folder too). */
+export const SHIPPED_CONFIG_PATH = fileURLToPath(new URL('../../alerts.yaml', import.meta.url));
+
+/**
+ * A full config from a services file alone: the shipped alerts.yaml (its rules, and its channels, which stay
+ * inactive unless their environment variables are set) with the file's services instead of its own.
+ */
+export async function configFromServicesFile(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  let shipped: string;
+  try {
+    shipped = await readFile(SHIPPED_CONFIG_PATH, 'utf8');
+  } catch (err) {
+    return { ok: false, errors: [`${SHIPPED_CONFIG_PATH}:1:1: cannot read the shipped default config: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`] };
+  }
+  const base = parseConfigText(shipped, SHIPPED_CONFIG_PATH, opts);
+  if (!base.ok) return base;
+  return withServicesFile({ ...base.config, services: [], services_file: file }, file);
+}
+
+/** Adds a services file's entries to `services`; ids must stay unique across both. */
+async function withServicesFile(config: Config, path: string): Promise<LoadResult> {
+  const taken = new Map(config.services.map((s, i) => [s.id, `services[${i}] of the config file`] as const));
+  const loaded = await loadServicesFile(path, taken);
+  if (!loaded.ok) return loaded;
+  return { ok: true, config: { ...config, services: [...config.services, ...loaded.services] } };
 }
 
 /** Parses alerts.yaml text; `file` is only used in messages. */
@@ -162,5 +203,5 @@ function firstLine(s: string): string {
 /** One line describing a valid config, for `check`. */
 export function summarizeConfig(c: Config): string {
   const enabled = Object.entries(c.sampling.collectors).filter(([, on]) => on).length;
-  return `sampling every ${c.sampling.interval / 1000}s with ${enabled} collectors, ${c.rules.length} rules, ${Object.keys(c.channels).length} channels, ${c.services.length} services, ${c.heartbeats.length} heartbeats`;
+  return `sampling every ${c.sampling.interval / 1000}s with ${enabled} collectors, ${c.rules.length} rules, ${Object.keys(c.channels).length} channels, ${c.services.length} services${c.services_file ? ` (${c.services.filter((s) => s.file !== undefined).length} from ${c.services_file})` : ''}, ${c.heartbeats.length} heartbeats`;
 }

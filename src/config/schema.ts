@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { validateMatchers } from '../rules/matchers.ts';
 import { durationMs } from './duration.ts';
 import { COLLECTOR_NAMES, type CollectorName } from '../collectors/index.ts';
+import { serviceDefaultsSchema, serviceSettingIssues, servicesSchema } from './services.ts';
 
 /** A regular expression given as a string; compiled here so a bad pattern is a config error with a line. */
 const regex = z.string().transform((src, ctx) => {
@@ -214,16 +215,6 @@ const maintenanceSchema = z
   });
 
 // ---- services and heartbeats (used by probes and heartbeat tracking) ---------------------------------------
-const serviceSchema = z
-  .strictObject({
-    id: z.string().min(1).optional(),
-    name: z.string().min(1).optional(),
-    url: z.string().url(),
-    expectedVersion: z.string().optional(),
-    environment: z.string().default('production'),
-    enabled: z.boolean().default(true),
-  })
-  .refine((s) => s.id !== undefined || s.name !== undefined, { message: 'a service needs an id or a name' });
 const heartbeatSchema = z.strictObject({
   service: z.string().min(1),
   interval: durationMs,
@@ -246,14 +237,19 @@ export const configSchema = z
         send_resolved: z.boolean().default(true),
         /** where channel sends run: a worker thread (scrapes stay fast during alert storms; ~20-30 MB of RSS) or the main thread */
         delivery_thread: z.enum(['worker', 'main']).default('worker'),
+        /** what every service probe inherits (interval, timeout, headers, thresholds, …); see src/config/services.ts */
+        services: serviceDefaultsSchema,
       })
       .prefault({}),
     rules: z.array(ruleSchema).default([]),
     maintenance: z.array(maintenanceSchema).default([]),
-    services: z.array(serviceSchema).default([]),
+    services: servicesSchema,
+    /** a services file in either earlier JSON format, relative to this file; its services join `services` (load.ts) */
+    services_file: z.string().min(1).optional(),
     heartbeats: z.array(heartbeatSchema).default([]),
   })
   .superRefine((c, ctx) => {
+    for (const i of serviceSettingIssues(c.services, c.defaults.services)) ctx.addIssue({ code: 'custom', path: ['services', ...i.path], message: i.message });
     const names = Object.keys(c.channels);
     c.defaults.channels.forEach((ch, i) => {
       if (!names.includes(ch)) ctx.addIssue({ code: 'custom', path: ['defaults', 'channels', i], message: `unknown channel "${ch}" (defined: ${names.join(', ') || 'none'})` });

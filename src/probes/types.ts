@@ -50,11 +50,18 @@ export interface ProbeResult {
   /** total, start to end of body (or to the failure) */
   latencyMs: number;
   /** per phase where cheap; absent when the phase did not happen (no TLS on http, reused connection) */
-  phases: { connectMs?: number; tlsMs?: number; firstByteMs?: number; transferMs?: number };
+  phases: { resolveMs?: number; connectMs?: number; tlsMs?: number; firstByteMs?: number; transferMs?: number };
   /** the version the service reported (error responses too); null when none */
   version: string | null;
   /** null when ok */
   reason: FailureReason | null;
   /** short, redacted; null when ok */
   errorMessage: string | null;
+  /**
+   * A short, stable detail of the failure for log lines and the incident's label: the system error code
+   * (ECONNREFUSED, ENOTFOUND, ERR_SSL_WRONG_VERSION_NUMBER), `HTTP 500` for status/redirect failures, or what a
+   * timeout was waiting for (`waiting for first byte`). Absent or null when ok. (Added by probes/; optional so
+   * results built elsewhere need not set it.)
+   */
+  errorCode?: string | null;
 }
