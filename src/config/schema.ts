@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validateMatchers } from '../rules/matchers.ts';
 import { durationMs } from './duration.ts';
+import { heartbeatDefaultsSchema, heartbeatsSchema } from './heartbeats.ts';
 
 /** A regular expression given as a string; compiled here so a bad pattern is a config error with a line. */
 const regex = z.string().transform((src, ctx) => {
@@ -215,12 +216,6 @@ const serviceSchema = z
     enabled: z.boolean().default(true),
   })
   .refine((s) => s.id !== undefined || s.name !== undefined, { message: 'a service needs an id or a name' });
-const heartbeatSchema = z.strictObject({
-  service: z.string().min(1),
-  interval: durationMs,
-  allowed_misses: z.number().int().min(0).default(0),
-  tolerance: durationMs.default(0),
-});
 
 export const configSchema = z
   .strictObject({
@@ -235,12 +230,14 @@ export const configSchema = z
         send_resolved: z.boolean().default(true),
         /** where channel sends run: a worker thread (scrapes stay fast during alert storms; ~20-30 MB of RSS) or the main thread */
         delivery_thread: z.enum(['worker', 'main']).default('worker'),
+        /** defaults of `heartbeats:` jobs, auto-registration and stale pushed metrics (config/heartbeats.ts) */
+        heartbeats: heartbeatDefaultsSchema,
       })
       .prefault({}),
     rules: z.array(ruleSchema).default([]),
     maintenance: z.array(maintenanceSchema).default([]),
     services: z.array(serviceSchema).default([]),
-    heartbeats: z.array(heartbeatSchema).default([]),
+    heartbeats: heartbeatsSchema,
   })
   .superRefine((c, ctx) => {
     const names = Object.keys(c.channels);
