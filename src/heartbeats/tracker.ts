@@ -39,7 +39,7 @@ export interface Ping {
   exitCode?: number;
   /** pairs a start with its end; undefined when not given */
   rid?: string;
-  /** the request body, already redacted; null: the ping had none */
+  /** the request body, already redacted; null/undefined: none (a start without one keeps the previous message) */
   message?: string | null;
   /** pushed service metrics carried by the ping */
   pushed?: Omit<PushedMetrics, 'at'>;
@@ -223,7 +223,8 @@ export class HeartbeatTracker {
         s.consecutiveFailures++;
         s.lastExitCode = p.exitCode ?? null;
       }
-      if (p.message !== undefined) s.lastMessage = p.message === null || p.message === '' ? null : truncate(p.message);
+      // a success or failure replaces the message: one without a body leaves none
+      s.lastMessage = p.message ? truncate(p.message) : null;
     }
     if (p.pushed) s.pushed = { at: now, ...p.pushed };
     this.#dirty.add(service);
