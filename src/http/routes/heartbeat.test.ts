@@ -135,20 +135,20 @@ test('the last message is redacted (tokens, ?token=, URL credentials) before it 
   }
 });
 
-function rawPost(url: string, path: string, chunks: Buffer[], headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function rawPost(url: string, path: string, chunks: Buffer[], headers: Record<string, string> = {}): Promise<{ status: number; body: string; connection: string | undefined }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: u.hostname, port: u.port, path, method: 'POST', headers }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (d: Buffer) => parts.push(d));
-      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(parts).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(parts).toString('utf8'), connection: res.headers.connection }));
     });
     req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err)));
     (async () => {
       for (const c of chunks) {
         if (!req.write(c)) await new Promise((r) => req.once('drain', r));
       }
-      req.end();
+      if (!headers['content-length']) req.end();
     })().catch(reject);
   });
 }
@@ -162,6 +162,10 @@ test('413 for bodies over 10 KB: by Content-Length, and counted when streamed wi
   const big = await call(`${h.url}/heartbeat/backup`, { method: 'POST', body: 'x'.repeat(MAX_BODY_BYTES + 1) });
   assert.equal(big.status, 413);
   assert.match(big.json().error, /larger than 10240 bytes/);
+  // a client announcing a huge body gets its 413 without sending it, and the connection is closed, not drained
+  const huge = await rawPost(h.url, '/heartbeat/backup', [Buffer.alloc(1024, 'z')], { 'content-length': String(1024 ** 3) });
+  assert.equal(huge.status, 413);
+  assert.equal(huge.connection, 'close');
   const streamed = await rawPost(h.url, '/heartbeat/backup/fail', Array.from({ length: 8 }, () => Buffer.alloc(4096, 'y')), { 'transfer-encoding': 'chunked' });
   assert.equal(streamed.status, 413);
   assert.match(JSON.parse(streamed.body).error, /larger than/);
