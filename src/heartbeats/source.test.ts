@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { missingBinary } from '../../test/support/binaries.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { heartbeatDefaultsSchema, heartbeatsSchema } from '../config/heartbeats.ts';
@@ -166,4 +169,26 @@ test('shipped rules: JobFailed and HeartbeatRunTimeout fire once and resolve onc
   assert.deepEqual(evaluate(), ['firing:HeartbeatRunTimeout']);
   tracker.ping('nightly-backup', { kind: 'success' });
   assert.deepEqual(evaluate(), ['resolved:HeartbeatRunTimeout', 'resolved:JobFailed']);
+});
+
+test('promtool check metrics: the heartbeat metrics as exposed lint clean', { skip: missingBinary('/usr/bin/promtool', 'prometheus') }, async () => {
+  const { clock, tracker, source } = setup([{ service: 'job', interval: '1m', run_timeout: '5m' }]);
+  tracker.ping('job', { kind: 'start', rid: 'a' });
+  clock.advance(2000);
+  tracker.ping('job', { kind: 'success', rid: 'a', pushed: { cpu: 0.5, memory: 0.25, latencySeconds: 0.1, errorRate: 0 } });
+  const registry = new Registry();
+  const metrics = new Map<string, Gauge | Counter>();
+  for (const [name, spec] of Object.entries(HEARTBEAT_METRICS)) {
+    const opts = { name, help: spec.help, labelNames: [...spec.labels], registers: [registry] };
+    metrics.set(name, spec.type === 'counter' ? new Counter(opts) : new Gauge(opts));
+  }
+  for (const r of source.read(clock.now()).readings) {
+    const m = metrics.get(r.metric)!;
+    if (m instanceof Counter) m.inc(r.labels, r.value);
+    else m.set(r.labels, r.value);
+  }
+  const text = await registry.metrics();
+  const res = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  assert.equal(res.status, 0, `${res.stdout}${res.stderr}`);
+  assert.equal(`${res.stdout}${res.stderr}`.trim(), '', 'no lint findings');
 });
