@@ -8,7 +8,9 @@
  *   push-json   POST /heartbeat/job-N with a pushed-metrics JSON body (cpu, memory, latency_ms, error_rate)
  *   bare-hono   a bare Hono GET route answering "OK" in the same kind of process: the framework's ceiling
  * Each 2 s warm-up (not recorded), then DURATION s (default 10; QUICK=1: 3). After each server stops, the pings
- * persisted in its database are counted, to show persistence was on.
+ * persisted in its database are counted, to show persistence was on. The server's CPU time per request
+ * (schedstat of every thread of the server over the run, ÷ requests) is reported too: on a shared machine it moves far less
+ * than req/s, and 1e6 / it is what one core could serve.
  *
  * Run: node bench/heartbeat-ingest.ts [--duration=10] [--threads=1] [--connections=16]
  * (internal: node bench/heartbeat-ingest.ts --serve PORT DB [--bare])
@@ -64,7 +66,7 @@ async function serve(port: number, dbPath: string, bare: boolean): Promise<void>
 }
 
 async function main(): Promise<void> {
-  const { freePort, runWrk, startProc, waitHttp, writeResult, QUICK, sleep } = await import('./lib.ts');
+  const { freePort, runWrk, startProc, waitHttp, writeResult, QUICK, sleep, schedMs } = await import('./lib.ts');
   const { openDatabase } = await import('../src/store/db.ts');
   const arg = (name: string, def: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def);
   const duration = arg('duration', QUICK ? 3 : 10);
@@ -101,7 +103,10 @@ ${rotate}`,
         await waitHttp(`${url}/heartbeat/job-0`, 20_000, name === 'bare-hono' ? 200 : 401);
         await runWrk([`-t${threads}`, `-c${connections}`, '-d2s', '-s', luaPath, url]); // warm-up
         await sleep(500);
+        const cpu0 = schedMs(proc.pid);
         const r = await runWrk([`-t${threads}`, `-c${connections}`, `-d${duration}s`, '--latency', '-s', luaPath, url]);
+        // CPU the server spent per request: a figure the shared machine's load does not skew the way req/s is
+        const cpuUsPerReq = ((schedMs(proc.pid) - cpu0) * 1000) / r.requests;
         await proc.stop();
         let persisted: number | null = null;
         if (name !== 'bare-hono') {
@@ -109,9 +114,10 @@ ${rotate}`,
           persisted = Number(db.sql.prepare('SELECT SUM(pings_success) AS n FROM heartbeat_jobs').get()!.n);
           db.close();
         }
-        results[name] = { reqPerSec: r.reqPerSec, p50ms: r.p50ms, p99ms: r.p99ms, maxms: r.maxms, requests: r.requests, errors: r.errors, persistedPings: persisted, command: r.command };
+        results[name] = { reqPerSec: r.reqPerSec, cpuUsPerReq: Math.round(cpuUsPerReq * 10) / 10, oneCoreCeiling: Math.round(1e6 / cpuUsPerReq), p50ms: r.p50ms, p99ms: r.p99ms, maxms: r.maxms, requests: r.requests, errors: r.errors, persistedPings: persisted, command: r.command };
         process.stdout.write(
           `${name.padEnd(10)} ${Math.round(r.reqPerSec).toString().padStart(7)} req/s  p50 ${r.p50ms} ms  p99 ${r.p99ms} ms  max ${r.maxms} ms` +
+            `  server CPU ${cpuUsPerReq.toFixed(1)} µs/req (one-core ceiling ${Math.round(1e6 / cpuUsPerReq)} req/s)` +
             `${persisted === null ? '' : `  persisted pings ${persisted} (warm-up + run)`}${r.errors ? `  ${r.errors}` : ''}\n`,
         );
       } finally {
