@@ -52,7 +52,7 @@ async function serve(port: number, dbPath: string, bare: boolean): Promise<void>
       { clock: systemClock, logger, repo: createHeartbeatRepo(db) },
     );
     tracker.start();
-    heartbeatRoutes(app, { tracker, token: () => TOKEN, logger });
+    heartbeatRoutes(app, { tracker, token: () => TOKEN, logger, now: () => systemClock.now() });
     stop = async () => {
       tracker.stop();
       db.close();

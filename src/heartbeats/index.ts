@@ -58,7 +58,7 @@ export function createHeartbeats(config: HeartbeatConfigPart, deps: HeartbeatDep
   return {
     tracker,
     source: createHeartbeatSource(tracker),
-    routes: (app) => heartbeatRoutes(app, { tracker, token: deps.token, logger: deps.logger }),
+    routes: (app) => heartbeatRoutes(app, { tracker, token: deps.token, logger: deps.logger, now: () => deps.clock.now() }),
     applyConfig: (c) => tracker.applyConfig(heartbeatSettings(c)),
     start: () => tracker.start(),
     stop: () => tracker.stop(),

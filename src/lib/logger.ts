@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream, type LoggerOptions as PinoOptions } from 'pino';
+import { TOKEN_PARAM } from './redact.ts';
 
 export type { Logger };
 
@@ -52,7 +53,6 @@ export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
 
-const TOKEN_PARAM = /([?&;](?:token|access_token|api_key)=)[^&#\s"']*/gi;
 const scrub = (v: unknown): unknown => (typeof v === 'string' && v.includes('=') ? v.replace(TOKEN_PARAM, '$1[REDACTED]') : v);
 
 /**

@@ -33,7 +33,7 @@ async function harness(jobs: unknown[], defaults: unknown = {}, logger: Logger =
   );
   let token: string | undefined;
   const app = new Hono();
-  heartbeatRoutes(app, { tracker, token: () => token, logger });
+  heartbeatRoutes(app, { tracker, token: () => token, logger, now: () => clock.now() });
   app.notFound((c) => jsonError(c, 404, 'no route'));
   const l = await listen(app, { host: '127.0.0.1', port: 0 });
   servers.push(l);
@@ -252,4 +252,23 @@ test('?token= never reaches a log line, even at debug level', async () => {
   } finally {
     await l.close();
   }
+});
+
+test('GET /heartbeats lists the jobs; GET /heartbeats/:service has the full (redacted) last message', async () => {
+  h.setToken(undefined);
+  const long = `x${'y'.repeat(3000)} token=zzz-secret`;
+  assert.equal((await call(`${h.url}/heartbeat/backup/fail`, { method: 'POST', body: long })).status, 200);
+  const list = await call(`${h.url}/heartbeats`);
+  assert.equal(list.status, 200);
+  const jobs = list.json().jobs as { service: string; lastMessage: string | null; status: string }[];
+  assert.deepEqual(jobs.map((j) => j.service), ['backup', 'worker', 'api']);
+  const backup = jobs.find((j) => j.service === 'backup')!;
+  assert.equal(backup.lastMessage!.length, 201, 'a preview in the list');
+  const one = await call(`${h.url}/heartbeats/backup`);
+  assert.equal(one.status, 200);
+  assert.equal(one.json().lastMessage.length, long.length - 'zzz-secret'.length + '[REDACTED]'.length);
+  assert.match(one.json().lastMessage, /token=\[REDACTED\]$/);
+  assert.equal(one.json().consecutiveFailures, 1);
+  assert.equal((await call(`${h.url}/heartbeats/nope`)).status, 404);
+  assert.equal((await call(`${h.url}/heartbeat/backup`)).status, 200);
 });

@@ -10,12 +10,16 @@
  * When server.token or the job's token is set a ping must carry one of them, as "Authorization: Bearer …",
  * "X-Prodpulse-Token: …" or ?token=… (one-line curl cron jobs). Answers: "OK" (200), else JSON {error} with 4xx.
  *
+ * GET /heartbeats lists every job's summary (as in /metrics/live); GET /heartbeats/:service one job with its
+ * full last message and recent run durations.
+ *
  * This is the ingest fast path (≥ 30 000 pings/s): no SQLite (the tracker flushes in batches), no logging at info.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { HEARTBEAT_SERVICE_RE } from '../../config/heartbeats.ts';
 import { MAX_MESSAGE_CHARS, MAX_RID_LENGTH, type PushedMetrics } from '../../heartbeats/state.ts';
+import { createHeartbeatSource, type HeartbeatSummary } from '../../heartbeats/source.ts';
 import type { HeartbeatTracker, Ping } from '../../heartbeats/tracker.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { redactText } from '../../lib/redact.ts';
@@ -26,6 +30,8 @@ export interface HeartbeatRouteDeps {
   /** server.token (read at every ping, so a reload applies at once) */
   token: () => string | undefined;
   logger: Logger;
+  /** the clock's now, for the read routes */
+  now: () => number;
 }
 
 /** Request bodies larger than this are refused with 413. */
@@ -151,6 +157,9 @@ const decoder = new TextDecoder();
 
 export function heartbeatRoutes(app: Hono, deps: HeartbeatRouteDeps): void {
   const { tracker, logger } = deps;
+  // the read routes render the same summary as /metrics/live, at request time
+  const view = createHeartbeatSource(tracker);
+  const summarize = (): HeartbeatSummary => view.read(deps.now()).summary as HeartbeatSummary;
 
   const refuse = (c: Context, status: 400 | 401 | 403 | 404 | 413, service: string, error: string, details?: unknown) => {
     if (logger.isLevelEnabled('debug')) logger.debug({ service: service.slice(0, 100), status, error }, 'heartbeat ping refused');
@@ -230,11 +239,24 @@ export function heartbeatRoutes(app: Hono, deps: HeartbeatRouteDeps): void {
     if (rid !== undefined) ping.rid = rid;
     if (message !== undefined) ping.message = message;
     if (pushed !== undefined) ping.pushed = pushed;
-    tracker.ping(job.service, ping);
+    // a reload may have removed the job while the body was read
+    if (!tracker.ping(job.service, ping)) return refuse(c, 404, service, `unknown heartbeat service "${service}"`);
     return c.text('OK');
   };
 
   // HEAD is answered by the GET handler (Hono dispatches HEAD as GET and drops the body)
   app.on(['GET', 'POST'], '/heartbeat/:service', handle);
   app.on(['GET', 'POST'], '/heartbeat/:service/:action', handle);
+
+  // read side: every job's summary, and one job with its full last message (≤ 10 KB, redacted when received)
+  app.get('/heartbeats', (c) => c.json(summarize()));
+  app.get('/heartbeats/:service', (c) => {
+    const service = c.req.param('service');
+    const job = summarize().jobs.find((j) => j.service === service);
+    if (!job) return jsonError(c, 404, `unknown heartbeat service "${service.slice(0, 100)}"`);
+    const s = tracker.state(service)!;
+    return c.json({ ...job, lastMessage: s.lastMessage, runDurationsMs: [...s.runDurationsMs] });
+  });
 }
+
+
