@@ -15,7 +15,7 @@ case "$(node --version)" in v2[2-9]*|v[3-9]*) ;; *) echo "node >= 22.18 needed (
 command -v wrk >/dev/null || { echo "wrk not installed" >&2; exit 1; }
 [ -x /usr/bin/prometheus-node-exporter ] || { echo "/usr/bin/prometheus-node-exporter not installed" >&2; exit 1; }
 
-STEPS="${ONLY:-throughput idle-cpu cycles alert-latency alerts-burst rss-breakdown soak}"
+STEPS="${ONLY:-throughput idle-cpu cycles alert-latency alerts-burst rss-breakdown heartbeat-ingest soak}"
 SOAK_IDLE="${SOAK_IDLE:-}"   # override the soak's idle seconds
 step() {
   local name="$1"; shift
@@ -32,6 +32,7 @@ for s in $STEPS; do
     rss-breakdown) step rss-breakdown node bench/rss-breakdown.ts ;;
     probes)        step probes node bench/probes.ts ;;
     soak)          step soak node bench/soak.ts ${SOAK_IDLE:+--idle-seconds=$SOAK_IDLE} ;;
+    heartbeat-ingest) step heartbeat-ingest node bench/heartbeat-ingest.ts ;;
     *) echo "unknown step $s" >&2; exit 2 ;;
   esac
 done

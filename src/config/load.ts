@@ -33,7 +33,7 @@ export async function loadConfigFile(file: string, opts: LoadOptions = {}): Prom
   }
   const parsed = parseConfigText(text, file, opts);
   if (!parsed.ok || parsed.config.services_file === undefined) return parsed;
-  return withServicesFile(parsed.config, resolve(dirname(file), parsed.config.services_file));
+  return withServicesFile(parsed.config, resolve(dirname(file), parsed.config.services_file), parsed.warnings);
 }
 
 /** Every file a loaded config was read from, for the watcher: the config file and its services_file. */
@@ -59,15 +59,15 @@ export async function configFromServicesFile(file: string, opts: LoadOptions = {
   }
   const base = parseConfigText(shipped, SHIPPED_CONFIG_PATH, opts);
   if (!base.ok) return base;
-  return withServicesFile({ ...base.config, services: [], services_file: file }, file);
+  return withServicesFile({ ...base.config, services: [], services_file: file }, file, base.warnings);
 }
 
 /** Adds a services file's entries to `services`; ids must stay unique across both. */
-async function withServicesFile(config: Config, path: string): Promise<LoadResult> {
+async function withServicesFile(config: Config, path: string, warnings: string[] = []): Promise<LoadResult> {
   const taken = new Map(config.services.map((s, i) => [s.id, `services[${i}] of the config file`] as const));
   const loaded = await loadServicesFile(path, taken);
   if (!loaded.ok) return loaded;
-  return { ok: true, config: { ...config, services: [...config.services, ...loaded.services] } };
+  return { ok: true, config: { ...config, services: [...config.services, ...loaded.services] }, warnings };
 }
 
 /** Parses alerts.yaml text; `file` is only used in messages. */

@@ -3,6 +3,7 @@ import { validateMatchers } from '../rules/matchers.ts';
 import { durationMs } from './duration.ts';
 import { COLLECTOR_NAMES, type CollectorName } from '../collectors/index.ts';
 import { serviceDefaultsSchema, serviceSettingIssues, servicesSchema } from './services.ts';
+import { heartbeatDefaultsSchema, heartbeatsSchema } from './heartbeats.ts';
 
 /** A regular expression given as a string; compiled here so a bad pattern is a config error with a line. */
 const regex = z.string().transform((src, ctx) => {
@@ -215,12 +216,6 @@ const maintenanceSchema = z
   });
 
 // ---- services and heartbeats (used by probes and heartbeat tracking) ---------------------------------------
-const heartbeatSchema = z.strictObject({
-  service: z.string().min(1),
-  interval: durationMs,
-  allowed_misses: z.number().int().min(0).default(0),
-  tolerance: durationMs.default(0),
-});
 
 export const configSchema = z
   .strictObject({
@@ -239,6 +234,8 @@ export const configSchema = z
         delivery_thread: z.enum(['worker', 'main']).default('worker'),
         /** what every service probe inherits (interval, timeout, headers, thresholds, …); see src/config/services.ts */
         services: serviceDefaultsSchema,
+        /** defaults of `heartbeats:` jobs, auto-registration and stale pushed metrics (config/heartbeats.ts) */
+        heartbeats: heartbeatDefaultsSchema,
       })
       .prefault({}),
     rules: z.array(ruleSchema).default([]),
@@ -246,7 +243,7 @@ export const configSchema = z
     services: servicesSchema,
     /** a services file in either earlier JSON format, relative to this file; its services join `services` (load.ts) */
     services_file: z.string().min(1).optional(),
-    heartbeats: z.array(heartbeatSchema).default([]),
+    heartbeats: heartbeatsSchema,
   })
   .superRefine((c, ctx) => {
     for (const i of serviceSettingIssues(c.services, c.defaults.services)) ctx.addIssue({ code: 'custom', path: ['services', ...i.path], message: i.message });

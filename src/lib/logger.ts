@@ -1,4 +1,5 @@
-import { pino, type Logger, type DestinationStream } from 'pino';
+import { pino, type Logger, type DestinationStream, type LoggerOptions as PinoOptions } from 'pino';
+import { TOKEN_PARAM } from './redact.ts';
 
 export type { Logger };
 
@@ -35,7 +36,7 @@ export interface LoggerOptions {
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const level = opts.level ?? process.env.LOG_LEVEL ?? 'info';
-  const base = { level, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, base: { name: 'prodpulse' } };
+  const base: PinoOptions = { level, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, base: { name: 'prodpulse' }, hooks: { logMethod: redactTokenParams } };
   if (opts.destination) return pino(base, opts.destination);
   if (process.stdout.isTTY && process.env.NODE_ENV !== 'production') {
     try {
@@ -50,4 +51,24 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
 /** A logger that drops everything, for tests that do not look at logs. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+const scrub = (v: unknown): unknown => (typeof v === 'string' && v.includes('=') ? v.replace(TOKEN_PARAM, '$1[REDACTED]') : v);
+
+/**
+ * `?token=…` never reaches a log line, whatever field or message carries it (heartbeat pings from cron one-liners
+ * put the token in the URL): the message and the top-level string fields of the logged object are scrubbed.
+ */
+function redactTokenParams(this: Logger, args: Parameters<Logger['info']>, method: (...a: unknown[]) => void): void {
+  const out: unknown[] = args.map(scrub);
+  const first = out[0];
+  if (first !== null && typeof first === 'object' && !(first instanceof Error)) {
+    let copy: Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(first)) {
+      const s = scrub(v);
+      if (s !== v) (copy ??= { ...(first as Record<string, unknown>) })[k] = s;
+    }
+    if (copy) out[0] = copy;
+  }
+  method.apply(this, out);
 }

@@ -5,9 +5,11 @@
 const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+)(?::[^/\s@]*)?@/gi;
 const SLACK_TOKEN = /\bxox[abposr]-[A-Za-z0-9-]+/g;
 const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
+/** `token=…` as a URL parameter or in text (heartbeat pings from one-line cron jobs carry `?token=` in the URL) */
+export const TOKEN_PARAM = /((?:^|[?&;\s,(])(?:token|access_token|api_key)=)[^&#\s"',)]*/gi;
 
 export function redactText(text: string, secrets: Iterable<string> = []): string {
   let out = text;
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[REDACTED]');
-  return out.replace(URL_CREDENTIALS, '$1[REDACTED]@').replace(SLACK_TOKEN, '[REDACTED]').replace(BEARER, '$1[REDACTED]');
+  return out.replace(URL_CREDENTIALS, '$1[REDACTED]@').replace(SLACK_TOKEN, '[REDACTED]').replace(BEARER, '$1[REDACTED]').replace(TOKEN_PARAM, '$1[REDACTED]');
 }
