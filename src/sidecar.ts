@@ -3,6 +3,11 @@ import type { Collector } from './collectors/collector.ts';
 import { readStaticFacts, type StaticFacts } from './collectors/static-facts.ts';
 import { buildSources, specsOf } from './sources/index.ts';
 import type { Source, SourceKind } from './sources/source.ts';
+import { serviceDefinitions } from './config/services.ts';
+import { ServiceSources } from './probes/service-sources.ts';
+import type { Transition } from './probes/incident.ts';
+import type { ProbeResult } from './probes/types.ts';
+import { createHeartbeats } from './heartbeats/index.ts';
 import { STATUSES, StatusModel, type Target } from './status/status.ts';
 import { loadConfigFile } from './config/load.ts';
 import type { Config } from './config/schema.ts';
@@ -76,10 +81,25 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
   const metrics = new MetricsRegistry({ version: VERSION, revision: REVISION, nodeVersion: process.version });
   const exposition = new ExpositionCache(metrics.registry);
   const store = new SnapshotStore(config.sampling.history, (err) => logger.error({ err: { message: (err as Error).message } }, 'a snapshot subscriber failed'));
-  const sources = buildSources(config, { facts, ...(deps.collectors ? { collectors: deps.collectors } : {}), ...(deps.sources ? { extra: deps.sources } : {}) });
-  metrics.define(specsOf(sources));
+  // host and static sources are built once (sampling changes need a restart; collectors keep counters)
+  const fixedSources = buildSources(config, { facts, ...(deps.collectors ? { collectors: deps.collectors } : {}) });
 
   const db = openDatabase(config.storage.path);
+  // one HTTP probe source per enabled service; states, the limiter and keep-alive agents live across reloads
+  const probeResultListeners: ((r: ProbeResult, transitions: readonly Transition[]) => void)[] = [];
+  const services = new ServiceSources({
+    now: () => clock.now(),
+    logger,
+    onResult: (r, transitions) => {
+      for (const fn of probeResultListeners) fn(r, transitions);
+    },
+  });
+  services.apply(serviceDefinitions(config));
+  const heartbeats = createHeartbeats(config, { db, clock, logger, token: () => config.server.token });
+  /** THE list the scheduler runs, rebuilt when services or the config change */
+  const currentSources = (): Source[] => [...fixedSources, ...services.all(), heartbeats.source, ...(deps.sources ?? [])];
+  let sources = currentSources();
+  metrics.define(specsOf(sources));
   // channel sends run on a worker thread (started with the first active channel) unless a test injects channel edges
   const channelWorker = deps.channelDeps || deps.channelThread === false ? undefined : createChannelWorker(logger);
   const alerting = createAlerting(config, {
@@ -122,7 +142,18 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
   };
   indexKinds(sources);
   const status = new StatusModel({ kindOfMetric: (m) => kindOfMetric.get(m), metricOfAlert: (a) => config.rules.find((r) => r.alert === a)?.metric });
-  const targets = (): Target[] => [{ kind: 'host', target: facts.hostname }];
+  const targets = (): Target[] => [
+    { kind: 'host', target: facts.hostname },
+    ...services.definitions().map((d) => ({ kind: 'service' as const, target: d.id })),
+    ...[...heartbeats.tracker.entries()].map((e) => ({ kind: 'heartbeat' as const, target: e.job.service })),
+  ];
+  /** after the services or the config changed: the scheduler, the registered specs and the kind index follow */
+  const refreshSources = () => {
+    sources = currentSources();
+    metrics.define(specsOf(sources));
+    indexKinds(sources);
+    scheduler.setSources(sources);
+  };
   store.subscribe((s) => {
     const firing = alerting
       .active()
@@ -149,6 +180,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     guards,
     extraRoutes: [
       (a) => alertsRoutes(a, alerting),
+      (a) => heartbeats.routes(a),
       (a) => silenceRoutes(a, alerting.notifier.silences, bearerGuard(() => config.server.token)),
     ],
   });
@@ -163,6 +195,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     async start(at) {
       listening = await listen(app, { ...at, ...(config.server.tls ? { tls: config.server.tls } : {}) });
       alerting.start();
+      heartbeats.start();
       scheduler.start();
       logger.info({ address: listening.url, intervalMs: config.sampling.interval, sources: sources.map((c) => c.name) }, 'prodpulse serving');
       return listening;
@@ -178,6 +211,8 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     },
     async stop(graceMs = 4000) {
       await Promise.all([scheduler.stop(), listening?.close(graceMs)]);
+      services.close();
+      heartbeats.stop();
       await alerting.stop();
       db.close();
     },
@@ -201,12 +236,15 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       return { ok: false, errors: [message] };
     }
     for (const w of loaded.warnings) logger.warn({ config: configPath }, w);
+    services.apply(serviceDefinitions(loaded.config));
+    heartbeats.applyConfig(loaded.config);
     metrics.configReloads.inc({ result: 'success' });
     metrics.configLastReloadSuccess.set(1);
     // rules, channels, defaults, maintenance and server.token apply now; the rest is read once at start
     const fixedAtStart = (c: Config) => stableJson({ sampling: c.sampling, storage: c.storage, server: { ...c.server, token: undefined, external_url: undefined } });
     const restartNeeded = fixedAtStart(loaded.config) !== fixedAtStart(config);
     config = loaded.config;
+    refreshSources();
     logger.info({ reason, restartNeeded }, restartNeeded ? 'config reloaded; sampling, storage and server changes (other than the token) take effect after a restart' : 'config reloaded');
     return { ok: true, errors: [] };
   }

@@ -76,6 +76,11 @@ export class ServiceSources {
     return { added, removed, all: [...this.#active.values()].map((a) => a.source) };
   }
 
+  /** every service source now active */
+  all(): ScheduledSource[] {
+    return [...this.#active.values()].map((a) => a.source);
+  }
+
   definitions(): ServiceDefinition[] {
     return [...this.#active.values()].map((a) => a.def);
   }
