@@ -246,7 +246,7 @@ export const configSchema = z
     heartbeats: heartbeatsSchema,
   })
   .superRefine((c, ctx) => {
-    for (const i of serviceSettingIssues(c.services, c.defaults.services)) ctx.addIssue({ code: 'custom', path: ['services', ...i.path], message: i.message });
+    for (const i of serviceSettingIssues(c.services, c.defaults.services)) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
     const names = Object.keys(c.channels);
     c.defaults.channels.forEach((ch, i) => {
       if (!names.includes(ch)) ctx.addIssue({ code: 'custom', path: ['defaults', 'channels', i], message: `unknown channel "${ch}" (defined: ${names.join(', ') || 'none'})` });

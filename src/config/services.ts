@@ -216,16 +216,18 @@ export function duplicateIdIssues(list: readonly ServiceEntry[], taken: Readonly
 
 /** Checks that need the defaults: the timeout must fit in the interval; intervals of at least 1s. */
 export function serviceSettingIssues(list: readonly ServiceEntry[], defaults: ServiceDefaults): ServiceIssue[] {
-  const issues: ServiceIssue[] = [];
+  // paths from the config root: a value inherited from defaults.services is reported there, once
+  const issues = new Map<string, ServiceIssue>();
+  const add = (path: (string | number)[], message: string) => issues.set(JSON.stringify(path), { path, message });
+  const where = (i: number, own: unknown, field: 'interval' | 'timeout') => (own === undefined ? ['defaults', 'services', field] : ['services', i, field]);
   list.forEach((s, i) => {
     const interval = s.intervalMs ?? defaults.intervalMs;
     const timeout = s.timeoutMs ?? defaults.timeoutMs;
-    if (interval < 1000) issues.push({ path: [i, s.intervalMs === undefined ? 'url' : 'interval'], message: `interval must be at least 1s (got ${interval}ms)` });
-    if (timeout < 10) issues.push({ path: [i, s.timeoutMs === undefined ? 'url' : 'timeout'], message: `timeout must be at least 10ms (got ${timeout}ms)` });
-    if (timeout > interval)
-      issues.push({ path: [i, s.timeoutMs === undefined ? 'interval' : 'timeout'], message: `timeout (${timeout}ms) must not exceed the interval (${interval}ms)` });
+    if (interval < 1000) add(where(i, s.intervalMs, 'interval'), `interval must be at least 1s (got ${interval}ms)`);
+    if (timeout < 10) add(where(i, s.timeoutMs, 'timeout'), `timeout must be at least 10ms (got ${timeout}ms)`);
+    if (timeout > interval) add(s.timeoutMs === undefined && s.intervalMs !== undefined ? ['services', i, 'interval'] : where(i, s.timeoutMs, 'timeout'), `timeout (${timeout}ms) must not exceed the interval (${interval}ms)`);
   });
-  return issues;
+  return [...issues.values()];
 }
 
 /** Merges one entry with the defaults. */
