@@ -13,6 +13,7 @@ Commands:
   check [PATH]                                 validate alerts.yaml (FILE:LINE:COL errors; exit 1 when invalid)
   export-rules [PATH] [--out FILE]             write the alerts.yaml rules as a Prometheus alerting-rules file
   test-notify [CHANNEL] [--config PATH]        send a test alert through the real pipeline to one or all channels
+  analyze --file EVENTS.json [options]         offline heartbeat analysis of an events file (analyze --help)
 
 Options:
   -h, --help       this help
@@ -45,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
       return checkCommand(rest, io);
     case 'export-rules':
       return (await import('./cli/export-rules-main.ts')).exportRulesMain(rest, io);
+    case 'analyze':
+      return (await import('./cli/analyze.ts')).analyzeCommand(rest, io);
     case 'test-notify':
       return (await import('./cli/test-notify.ts')).testNotifyCommand(rest, io);
     default:

@@ -1,0 +1,165 @@
+/**
+ * Heartbeat event timestamps for the offline analyzer, as whole microseconds since the Unix epoch (UTC).
+ *
+ * Whole microseconds keep every comparison and sum exact (they are integers below 2^53 for any date up to the
+ * year 2255) and match the resolution of the analyzer our users run today. Accepted:
+ * - ISO 8601 / RFC 3339: `2025-08-04T10:00:00Z`, `2025-08-04 10:00:00+02:00`, `…T10:00:00.123456-0530`,
+ *   `…T10:00`, a date alone (`2025-08-04` = midnight); `T`, `t` or a space between date and time; `Z`/`z` or an
+ *   offset `±HH:MM`, `±HHMM`, `±HH`; a fraction of any length (`.` or `,`), cut to microseconds.
+ * - no zone = UTC (the old tool treated those as local time and crashed when one service mixed both);
+ * - unix seconds as a number or a numeric string (`1754301600`, `"1754301600.5"`, `1.7543016e9`), rounded to the
+ *   microsecond.
+ * Years 1–9999 (the old tool's range); anything else is `undefined` (→ invalid_timestamp_format).
+ */
+
+export const MICROS_PER_SECOND = 1_000_000;
+/** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z in microseconds. */
+export const MIN_MICROS = -62_135_596_800_000_000;
+export const MAX_MICROS = 253_402_300_799_999_999;
+
+const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function civilFromDays(z: number): [number, number, number] {
+  z += 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp + (mp < 10 ? 3 : -9);
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/** Unix seconds (number) → microseconds, or undefined when not finite or outside years 1–9999. */
+export function secondsToMicros(seconds: number): number | undefined {
+  if (!Number.isFinite(seconds)) return undefined;
+  const us = Math.round(seconds * MICROS_PER_SECOND);
+  return us >= MIN_MICROS && us <= MAX_MICROS ? us : undefined;
+}
+
+/** Reads `n` ASCII digits at `i`; -1 when any is not a digit. */
+function digits(s: string, i: number, n: number): number {
+  if (i + n > s.length) return -1;
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(i + k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** A timestamp string (ISO 8601 or unix seconds) → microseconds since the epoch, or undefined. */
+export function parseTimestampString(raw: string): number | undefined {
+  const s = raw.length > 0 && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32) ? raw.trim() : raw;
+  if (s.length === 0) return undefined;
+  // YYYY-MM-DD…: an ISO date has a '-' at index 4; numbers never do (a sign sits at index 0).
+  if (s.length >= 10 && s.charCodeAt(4) === 45) return parseIso(s);
+  if (s.length > 40 || !NUMERIC.test(s)) return undefined;
+  return secondsToMicros(Number(s));
+}
+
+function parseIso(s: string): number | undefined {
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || s.charCodeAt(7) !== 45) return undefined;
+  if (d > (mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo]!)) return undefined;
+  let h = 0;
+  let mi = 0;
+  let sec = 0;
+  let micro = 0;
+  let i = 10;
+  if (i < s.length) {
+    const sep = s.charCodeAt(i);
+    if (sep !== 84 && sep !== 116 && sep !== 32) return undefined; // T t space
+    i++;
+    h = digits(s, i, 2);
+    if (h < 0 || h > 23) return undefined;
+    i += 2;
+    if (s.charCodeAt(i) === 58) {
+      mi = digits(s, i + 1, 2);
+      if (mi < 0 || mi > 59) return undefined;
+      i += 3;
+      if (s.charCodeAt(i) === 58) {
+        sec = digits(s, i + 1, 2);
+        if (sec < 0 || sec > 59) return undefined;
+        i += 3;
+        const dot = s.charCodeAt(i);
+        if (dot === 46 || dot === 44) {
+          i++;
+          const start = i;
+          let scale = 100_000;
+          for (; i < s.length; i++) {
+            const c = s.charCodeAt(i) - 48;
+            if (c < 0 || c > 9) break;
+            micro += c * scale; // digits past the sixth are cut (scale reaches 0)
+            scale = (scale / 10) | 0;
+          }
+          if (i === start) return undefined;
+        }
+      }
+    } else if (i < s.length && s.charCodeAt(i) !== 90 && s.charCodeAt(i) !== 122 && s.charCodeAt(i) !== 43 && s.charCodeAt(i) !== 45) {
+      return undefined;
+    }
+  }
+  let offsetMin = 0;
+  if (i < s.length) {
+    const z = s.charCodeAt(i);
+    if (z === 90 || z === 122) {
+      i++;
+    } else if (z === 43 || z === 45) {
+      const oh = digits(s, i + 1, 2);
+      if (oh < 0 || oh > 23) return undefined;
+      i += 3;
+      let om = 0;
+      if (i < s.length) {
+        if (s.charCodeAt(i) === 58) i++;
+        om = digits(s, i, 2);
+        if (om < 0 || om > 59) return undefined;
+        i += 2;
+      }
+      offsetMin = (z === 45 ? -1 : 1) * (oh * 60 + om);
+    } else {
+      return undefined;
+    }
+  }
+  if (i !== s.length) return undefined;
+  const secs = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offsetMin * 60;
+  const us = secs * MICROS_PER_SECOND + micro;
+  return us >= MIN_MICROS && us <= MAX_MICROS ? us : undefined;
+}
+
+/** A JSON value → microseconds, or undefined when it is not a timestamp (booleans, objects, arrays, bad strings). */
+export function parseTimestamp(value: unknown): number | undefined {
+  if (typeof value === 'number') return secondsToMicros(value);
+  if (typeof value === 'string') return parseTimestampString(value);
+  return undefined;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** Microseconds → `2025-08-04T10:00:00Z` (UTC), with `.ffffff` only when the microseconds are not zero. */
+export function formatMicros(us: number): string {
+  const secs = Math.floor(us / MICROS_PER_SECOND);
+  const micro = us - secs * MICROS_PER_SECOND;
+  const days = Math.floor(secs / 86400);
+  const sod = secs - days * 86400;
+  const [y, m, d] = civilFromDays(days);
+  const base = `${pad(y, 4)}-${pad(m)}-${pad(d)}T${pad(Math.floor(sod / 3600))}:${pad(Math.floor(sod / 60) % 60)}:${pad(sod % 60)}`;
+  return micro === 0 ? `${base}Z` : `${base}.${pad(micro, 6)}Z`;
+}
