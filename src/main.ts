@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Process entry only: argv → command. Each command lives in src/cli/.
-import { checkCommand, type Io } from './cli/check.ts';
-import { serveCommand } from './cli/serve.ts';
+// Commands are imported when run: `analyze` and `check` must not pay for loading the whole sidecar.
+import type { Io } from './cli/check.ts';
 import { VERSION } from './lib/version.ts';
 
 const HELP = `prodpulse ${VERSION}: Prometheus exporter and alerting sidecar
@@ -41,9 +41,9 @@ async function main(argv: string[]): Promise<number> {
       io.stdout(VERSION);
       return 0;
     case 'serve':
-      return serveCommand(rest, io);
+      return (await import('./cli/serve.ts')).serveCommand(rest, io);
     case 'check':
-      return checkCommand(rest, io);
+      return (await import('./cli/check.ts')).checkCommand(rest, io);
     case 'export-rules':
       return (await import('./cli/export-rules-main.ts')).exportRulesMain(rest, io);
     case 'analyze':

@@ -16,9 +16,9 @@
  * Times are whole microseconds (timestamps.ts) so every comparison is exact; output times are UTC `…Z`.
  */
 import { performance } from 'node:perf_hooks';
-import { JsonEventReader, Tag, type EventFields } from './json-events.ts';
+import { JsonEventReader, Tag, emptyFields, type EventFields } from './json-events.ts';
 import { missedIntervals } from './missed.ts';
-import { MICROS_PER_SECOND, formatMicros, parseTimestampString, secondsToMicros } from './timestamps.ts';
+import { MICROS_PER_SECOND, formatMicros, parseTimestampBytes, parseTimestampString, secondsToMicros } from './timestamps.ts';
 
 export const INVALID_REASONS = [
   'missing_service',
@@ -154,6 +154,8 @@ export class HeartbeatAnalysis {
   /** raw service string → series index, or -1 when its format is invalid */
   readonly #cache = new Map<string, number>();
   readonly #byName = new Map<string, number>();
+  /** FNV-1a of the raw service bytes → those bytes and their series index (-1: invalid) */
+  readonly #byteCache = new Map<number, { key: Uint8Array; id: number }>();
   readonly #series: Series[] = [];
   #reader: JsonEventReader | undefined;
 
@@ -203,25 +205,21 @@ export class HeartbeatAnalysis {
     if (!f.isObject) return R_UNEXPECTED;
     if (f.service === Tag.Absent) return R_MISSING_SERVICE;
     if (f.timestamp === Tag.Absent) return R_MISSING_TIMESTAMP;
-    if (f.service === Tag.Null || (f.service === Tag.String && f.serviceStr === '')) return R_EMPTY_SERVICE;
-    if (f.timestamp === Tag.Null || (f.timestamp === Tag.String && f.timestampStr === '')) return R_EMPTY_TIMESTAMP;
-    const us = f.timestamp === Tag.String ? parseTimestampString(f.timestampStr) : f.timestamp === Tag.Number ? secondsToMicros(f.timestampNum) : undefined;
+    const serviceRaw = f.serviceStart >= 0;
+    const timestampRaw = f.timestampStart >= 0;
+    if (f.service === Tag.Null || (f.service === Tag.String && (serviceRaw ? f.serviceEnd === f.serviceStart : f.serviceStr === ''))) return R_EMPTY_SERVICE;
+    if (f.timestamp === Tag.Null || (f.timestamp === Tag.String && (timestampRaw ? f.timestampEnd === f.timestampStart : f.timestampStr === ''))) return R_EMPTY_TIMESTAMP;
+    const us =
+      f.timestamp === Tag.String
+        ? timestampRaw
+          ? parseTimestampBytes(f.bytes, f.timestampStart, f.timestampEnd)
+          : parseTimestampString(f.timestampStr)
+        : f.timestamp === Tag.Number
+          ? secondsToMicros(f.timestampNum)
+          : undefined;
     if (us === undefined) return R_INVALID_TIMESTAMP;
     if (f.service !== Tag.String) return R_INVALID_SERVICE;
-    let id = this.#cache.get(f.serviceStr);
-    if (id === undefined) {
-      const name = f.serviceStr.trim().toLowerCase();
-      if (!SERVICE_NAME.test(name)) id = -1;
-      else {
-        id = this.#byName.get(name);
-        if (id === undefined) {
-          id = this.#series.length;
-          this.#byName.set(name, id);
-          this.#series.push({ name, ts: new Float64Array(64), n: 0 });
-        }
-      }
-      if (this.#cache.size < SERVICE_CACHE_MAX) this.#cache.set(f.serviceStr, id);
-    }
+    const id = serviceRaw ? this.#serviceIdBytes(f.bytes, f.serviceStart, f.serviceEnd) : this.#serviceId(f.serviceStr);
     if (id < 0) return R_INVALID_SERVICE;
     const s = this.#series[id]!;
     if (s.n === s.ts.length) {
@@ -232,6 +230,45 @@ export class HeartbeatAnalysis {
     s.ts[s.n++] = us;
     this.#valid++;
     return -1;
+  }
+
+  /** raw service string → series index, or -1 when its format is invalid */
+  #serviceId(raw: string): number {
+    let id = this.#cache.get(raw);
+    if (id !== undefined) return id;
+    const name = raw.trim().toLowerCase();
+    if (!SERVICE_NAME.test(name)) id = -1;
+    else {
+      id = this.#byName.get(name);
+      if (id === undefined) {
+        id = this.#series.length;
+        this.#byName.set(name, id);
+        this.#series.push({ name, ts: new Float64Array(64), n: 0 });
+      }
+    }
+    if (this.#cache.size < SERVICE_CACHE_MAX) this.#cache.set(raw, id);
+    return id;
+  }
+
+  /** The same for the ASCII bytes b[s, e), without making a string when they were seen before (hash + compare). */
+  #serviceIdBytes(b: Uint8Array, s: number, e: number): number {
+    let h = 0x811c9dc5;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ b[i]!, 16777619);
+    const hit = this.#byteCache.get(h);
+    if (hit !== undefined && hit.key.length === e - s) {
+      const k = hit.key;
+      let same = true;
+      for (let i = 0; i < k.length; i++) {
+        if (k[i] !== b[s + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return hit.id;
+    }
+    const id = this.#serviceId(Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('latin1'));
+    if (hit === undefined && this.#byteCache.size < SERVICE_CACHE_MAX) this.#byteCache.set(h, { key: b.slice(s, e), id });
+    return id;
   }
 
   /** Sorts every service's events and runs the missed-interval loop. */
@@ -279,7 +316,7 @@ export class HeartbeatAnalysis {
 
 /** The fields of an already-parsed element, as the byte reader would report them. */
 export function fieldsOf(value: unknown): EventFields {
-  const f: EventFields = { isObject: false, service: Tag.Absent, serviceStr: '', timestamp: Tag.Absent, timestampStr: '', timestampNum: 0 };
+  const f = emptyFields();
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return f;
   f.isObject = true;
   const o = value as Record<string, unknown>;

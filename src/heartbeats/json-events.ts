@@ -19,14 +19,27 @@ export const Tag = {
 } as const;
 export type Tag = (typeof Tag)[keyof typeof Tag];
 
-/** One top-level element, reused between calls: copy what you keep. */
+/**
+ * One top-level element, reused between calls: copy what you keep. A plain-ASCII string member without escapes
+ * is given as the byte range bytes[start, end) (no string is made); otherwise start is -1 and the decoded
+ * string is in serviceStr / timestampStr. A number member: serviceStr holds its text, timestampNum its value.
+ */
 export interface EventFields {
   isObject: boolean;
+  bytes: Uint8Array;
   service: Tag;
   serviceStr: string;
+  serviceStart: number;
+  serviceEnd: number;
   timestamp: Tag;
   timestampStr: string;
+  timestampStart: number;
+  timestampEnd: number;
   timestampNum: number;
+}
+
+export function emptyFields(): EventFields {
+  return { isObject: false, bytes: EMPTY, service: 0, serviceStr: '', serviceStart: -1, serviceEnd: -1, timestamp: 0, timestampStr: '', timestampStart: -1, timestampEnd: -1, timestampNum: 0 };
 }
 
 export class JsonInputError extends Error {
@@ -79,7 +92,7 @@ const C_RBrace = 125;
 
 const SERVICE = Buffer.from('service');
 const TIMESTAMP = Buffer.from('timestamp');
-const EMPTY = Buffer.alloc(0);
+const EMPTY: Buffer = Buffer.alloc(0);
 
 export type ElementHandler = (index: number, fields: EventFields) => void;
 
@@ -100,7 +113,7 @@ export class JsonEventReader {
   #index = 0;
   #stack: number[] = [];
   readonly #onElement: ElementHandler;
-  readonly #f: EventFields = { isObject: false, service: Tag.Absent, serviceStr: '', timestamp: Tag.Absent, timestampStr: '', timestampNum: 0 };
+  readonly #f: EventFields = emptyFields();
   // string scan results
   #strStart = 0;
   #strEnd = 0;
@@ -254,6 +267,7 @@ export class JsonEventReader {
   #element(p: number): number {
     const buf = this.#buf;
     const f = this.#f;
+    f.bytes = buf;
     f.service = Tag.Absent;
     f.timestamp = Tag.Absent;
     if (buf[p] !== C_LBrace) {
@@ -277,9 +291,17 @@ export class JsonEventReader {
         if (c === C_Quote) {
           p = this.#string(p);
           tag = Tag.String;
-          const s = this.#stringValue();
-          if (which === 1) f.serviceStr = s;
-          else f.timestampStr = s;
+          const raw = !this.#strEscaped && !this.#strHigh;
+          const s = raw ? '' : this.#stringValue();
+          if (which === 1) {
+            f.serviceStr = s;
+            f.serviceStart = raw ? this.#strStart : -1;
+            f.serviceEnd = this.#strEnd;
+          } else {
+            f.timestampStr = s;
+            f.timestampStart = raw ? this.#strStart : -1;
+            f.timestampEnd = this.#strEnd;
+          }
         } else if (c === C_Minus || (c >= C_Zero && c <= C_Nine)) {
           const s0 = p;
           p = this.#number(p);
@@ -312,8 +334,15 @@ export class JsonEventReader {
       const k = this.#stringValue();
       return k === 'service' ? 1 : k === 'timestamp' ? 2 : 0;
     }
-    if (len === 7 && this.#buf.compare(SERVICE, 0, 7, s, s + 7) === 0) return 1;
-    if (len === 9 && this.#buf.compare(TIMESTAMP, 0, 9, s, s + 9) === 0) return 2;
+    const b = this.#buf;
+    if (len === 7) {
+      for (let k = 0; k < 7; k++) if (b[s + k] !== SERVICE[k]) return 0;
+      return 1;
+    }
+    if (len === 9) {
+      for (let k = 0; k < 9; k++) if (b[s + k] !== TIMESTAMP[k]) return 0;
+      return 2;
+    }
     return 0;
   }
 

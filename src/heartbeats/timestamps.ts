@@ -51,12 +51,12 @@ export function secondsToMicros(seconds: number): number | undefined {
   return us >= MIN_MICROS && us <= MAX_MICROS ? us : undefined;
 }
 
-/** Reads `n` ASCII digits at `i`; -1 when any is not a digit. */
-function digits(s: string, i: number, n: number): number {
-  if (i + n > s.length) return -1;
+/** Reads `n` ASCII digits at `i` (before `end`); -1 when any is missing or not a digit. */
+function digits(b: Uint8Array, i: number, n: number, end: number): number {
+  if (i + n > end) return -1;
   let v = 0;
   for (let k = 0; k < n; k++) {
-    const c = s.charCodeAt(i + k) - 48;
+    const c = b[i + k]! - 48;
     if (c < 0 || c > 9) return -1;
     v = v * 10 + c;
   }
@@ -64,48 +64,61 @@ function digits(s: string, i: number, n: number): number {
 }
 
 /** A timestamp string (ISO 8601 or unix seconds) → microseconds since the epoch, or undefined. */
-export function parseTimestampString(raw: string): number | undefined {
-  const s = raw.length > 0 && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32) ? raw.trim() : raw;
-  if (s.length === 0) return undefined;
-  // YYYY-MM-DD…: an ISO date has a '-' at index 4; numbers never do (a sign sits at index 0).
-  if (s.length >= 10 && s.charCodeAt(4) === 45) return parseIso(s);
-  if (s.length > 40 || !NUMERIC.test(s)) return undefined;
-  return secondsToMicros(Number(s));
+export function parseTimestampString(s: string): number | undefined {
+  if (s.length > 64) return undefined;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return undefined; // both forms are ASCII
+  return parseTimestampBytes(Buffer.from(s, 'latin1'), 0, s.length);
 }
 
-function parseIso(s: string): number | undefined {
-  const y = digits(s, 0, 4);
-  const mo = digits(s, 5, 2);
-  const d = digits(s, 8, 2);
-  if (y < 1 || mo < 1 || mo > 12 || d < 1 || s.charCodeAt(7) !== 45) return undefined;
+/**
+ * The same for the ASCII bytes b[start, end) (the streaming reader passes its buffer, so no string is made).
+ * Surrounding ASCII whitespace is ignored.
+ */
+export function parseTimestampBytes(b: Uint8Array, start: number, end: number): number | undefined {
+  while (start < end && b[start]! <= 32) start++;
+  while (end > start && b[end - 1]! <= 32) end--;
+  const len = end - start;
+  if (len === 0 || len > 64) return undefined;
+  // YYYY-MM-DD…: an ISO date has a '-' at index 4; numbers never do (a sign sits at index 0).
+  if (len >= 10 && b[start + 4] === 45) return parseIso(b, start, end);
+  const text = Buffer.from(b.buffer, b.byteOffset + start, len).toString('latin1');
+  if (!NUMERIC.test(text)) return undefined;
+  return secondsToMicros(Number(text));
+}
+
+function parseIso(b: Uint8Array, i0: number, end: number): number | undefined {
+  const y = digits(b, i0, 4, end);
+  const mo = digits(b, i0 + 5, 2, end);
+  const d = digits(b, i0 + 8, 2, end);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || b[i0 + 7] !== 45) return undefined;
   if (d > (mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo]!)) return undefined;
   let h = 0;
   let mi = 0;
   let sec = 0;
   let micro = 0;
-  let i = 10;
-  if (i < s.length) {
-    const sep = s.charCodeAt(i);
+  let i = i0 + 10;
+  if (i < end) {
+    const sep = b[i];
     if (sep !== 84 && sep !== 116 && sep !== 32) return undefined; // T t space
     i++;
-    h = digits(s, i, 2);
+    h = digits(b, i, 2, end);
     if (h < 0 || h > 23) return undefined;
     i += 2;
-    if (s.charCodeAt(i) === 58) {
-      mi = digits(s, i + 1, 2);
+    if (i < end && b[i] === 58) {
+      mi = digits(b, i + 1, 2, end);
       if (mi < 0 || mi > 59) return undefined;
       i += 3;
-      if (s.charCodeAt(i) === 58) {
-        sec = digits(s, i + 1, 2);
+      if (i < end && b[i] === 58) {
+        sec = digits(b, i + 1, 2, end);
         if (sec < 0 || sec > 59) return undefined;
         i += 3;
-        const dot = s.charCodeAt(i);
+        const dot = i < end ? b[i] : 0;
         if (dot === 46 || dot === 44) {
           i++;
           const start = i;
           let scale = 100_000;
-          for (; i < s.length; i++) {
-            const c = s.charCodeAt(i) - 48;
+          for (; i < end; i++) {
+            const c = b[i]! - 48;
             if (c < 0 || c > 9) break;
             micro += c * scale; // digits past the sixth are cut (scale reaches 0)
             scale = (scale / 10) | 0;
@@ -113,23 +126,21 @@ function parseIso(s: string): number | undefined {
           if (i === start) return undefined;
         }
       }
-    } else if (i < s.length && s.charCodeAt(i) !== 90 && s.charCodeAt(i) !== 122 && s.charCodeAt(i) !== 43 && s.charCodeAt(i) !== 45) {
-      return undefined;
     }
   }
   let offsetMin = 0;
-  if (i < s.length) {
-    const z = s.charCodeAt(i);
+  if (i < end) {
+    const z = b[i];
     if (z === 90 || z === 122) {
       i++;
     } else if (z === 43 || z === 45) {
-      const oh = digits(s, i + 1, 2);
+      const oh = digits(b, i + 1, 2, end);
       if (oh < 0 || oh > 23) return undefined;
       i += 3;
       let om = 0;
-      if (i < s.length) {
-        if (s.charCodeAt(i) === 58) i++;
-        om = digits(s, i, 2);
+      if (i < end) {
+        if (b[i] === 58) i++;
+        om = digits(b, i, 2, end);
         if (om < 0 || om > 59) return undefined;
         i += 2;
       }
@@ -138,7 +149,7 @@ function parseIso(s: string): number | undefined {
       return undefined;
     }
   }
-  if (i !== s.length) return undefined;
+  if (i !== end) return undefined;
   const secs = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offsetMin * 60;
   const us = secs * MICROS_PER_SECOND + micro;
   return us >= MIN_MICROS && us <= MAX_MICROS ? us : undefined;
