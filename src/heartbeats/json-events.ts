@@ -65,6 +65,10 @@ export class NotAnArrayError extends Error {
 
 const NEED_MORE = Symbol('need more input');
 
+/** 1 for the bytes a string run can skip without a second look: printable ASCII except '"' and '\\'. */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 0x80; c++) PLAIN[c] = c === 34 || c === 92 ? 0 : 1;
+
 // reader states
 const S_START = 0;
 const S_FIRST = 1; // after '[': element or ']'
@@ -279,8 +283,20 @@ export class JsonEventReader {
     if (buf[p] === C_RBrace) return p + 1;
     for (;;) {
       if (buf[p] !== C_Quote) throw this.#unexpected(p);
-      p = this.#string(p);
-      const which = this.#keyIs();
+      let which: number;
+      // fast path for the two keys we keep, written plainly (an out-of-range read is undefined: no match)
+      if (buf[p + 8] === C_Quote && buf[p + 1] === 115 && buf[p + 2] === 101 && buf[p + 3] === 114 && buf[p + 4] === 118 && buf[p + 5] === 105 && buf[p + 6] === 99 && buf[p + 7] === 101) {
+        which = 1; // "service"
+        p += 9;
+      } else if (
+        buf[p + 10] === C_Quote && buf[p + 1] === 116 && buf[p + 2] === 105 && buf[p + 3] === 109 && buf[p + 4] === 101 && buf[p + 5] === 115 && buf[p + 6] === 116 && buf[p + 7] === 97 && buf[p + 8] === 109 && buf[p + 9] === 112
+      ) {
+        which = 2; // "timestamp"
+        p += 11;
+      } else {
+        p = this.#string(p);
+        which = this.#keyIs();
+      }
       p = this.#wsTok(p);
       if (buf[p] !== C_Colon) throw this.#unexpected(p);
       p = this.#wsTok(p + 1);
@@ -361,6 +377,7 @@ export class JsonEventReader {
     let high = false;
     const start = ++p;
     for (;;) {
+      while (p < n && PLAIN[buf[p]!] === 1) p++; // printable ASCII other than '"' and '\\'
       if (p >= n) throw NEED_MORE;
       const c = buf[p]!;
       if (c === C_Quote) break;

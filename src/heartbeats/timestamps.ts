@@ -80,10 +80,47 @@ export function parseTimestampBytes(b: Uint8Array, start: number, end: number): 
   const len = end - start;
   if (len === 0 || len > 64) return undefined;
   // YYYY-MM-DD…: an ISO date has a '-' at index 4; numbers never do (a sign sits at index 0).
-  if (len >= 10 && b[start + 4] === 45) return parseIso(b, start, end);
+  if (len >= 10 && b[start + 4] === 45) {
+    if (len === 20 && b[start + 19] === 90 && b[start + 10] === 84) {
+      const us = parseCanonical(b, start);
+      if (us !== undefined) return us;
+    }
+    return parseIso(b, start, end);
+  }
   const text = Buffer.from(b.buffer, b.byteOffset + start, len).toString('latin1');
   if (!NUMERIC.test(text)) return undefined;
   return secondsToMicros(Number(text));
+}
+
+let cachedDate = -1;
+let cachedDays = 0;
+
+/**
+ * Fast path for the most common form, `YYYY-MM-DDTHH:MM:SSZ` (20 bytes, T and Z already checked); undefined
+ * sends it through parseIso, which has the last word on what is valid.
+ */
+function parseCanonical(b: Uint8Array, i: number): number | undefined {
+  if (b[i + 7] !== 45 || b[i + 13] !== 58 || b[i + 16] !== 58) return undefined;
+  let bad = 0;
+  const dg = (k: number) => {
+    const c = b[i + k]! - 48;
+    bad |= c < 0 || c > 9 ? 1 : 0;
+    return c;
+  };
+  const y = dg(0) * 1000 + dg(1) * 100 + dg(2) * 10 + dg(3);
+  const mo = dg(5) * 10 + dg(6);
+  const d = dg(8) * 10 + dg(9);
+  const h = dg(11) * 10 + dg(12);
+  const mi = dg(14) * 10 + dg(15);
+  const sec = dg(17) * 10 + dg(18);
+  if (bad !== 0 || h > 23 || mi > 59 || sec > 59) return undefined;
+  const date = y * 10000 + mo * 100 + d;
+  if (date !== cachedDate) {
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo]!)) return undefined;
+    cachedDays = daysFromCivil(y, mo, d);
+    cachedDate = date;
+  }
+  return (cachedDays * 86400 + h * 3600 + mi * 60 + sec) * MICROS_PER_SECOND;
 }
 
 function parseIso(b: Uint8Array, i0: number, end: number): number | undefined {
