@@ -39,7 +39,7 @@ function generate(path: string): number {
     const name = `service-${String(s).padStart(3, '0')}`;
     let t = start + Math.floor(rand() * 60);
     for (let k = 0; k < perService && lines.length < EVENTS; k++) {
-      lines.push(`  {"service": "${name}", "timestamp": "${new Date(t * 1000).toISOString().replace('.000Z', 'Z')}"}`);
+      lines.push(`{"service": "${name}", "timestamp": "${new Date(t * 1000).toISOString().replace('.000Z', 'Z')}"}`);
       // mostly on time (±2 s jitter), 0.5 % of gaps are a silence of 3–10 intervals
       t += rand() < 0.005 ? 60 * (3 + Math.floor(rand() * 8)) : 58 + Math.floor(rand() * 5);
     }
