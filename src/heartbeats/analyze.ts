@@ -18,6 +18,7 @@
 import { performance } from 'node:perf_hooks';
 import { JsonEventReader, Tag, emptyFields, type EventFields } from './json-events.ts';
 import { missedIntervals } from './missed.ts';
+import { sortMicros } from './sort-micros.ts';
 import { MICROS_PER_SECOND, formatMicros, parseTimestampBytes, parseTimestampString, secondsToMicros } from './timestamps.ts';
 
 export const INVALID_REASONS = [
@@ -279,7 +280,7 @@ export class HeartbeatAnalysis {
     const services: ServiceSummary[] = [];
     for (const s of this.#series) {
       const ts = s.ts.subarray(0, s.n);
-      if (!isSorted(ts)) ts.sort(); // files written as events happen are mostly in order already
+      if (!isSorted(ts)) sortMicros(ts); // files written as events happen are mostly in order already
       let count = 0;
       const emit = (alertAt: number, lastSeen: number) => {
         alerts.push({ service: s.name, alert_at: formatMicros(alertAt), missed_count: o.allowed, last_seen: formatMicros(lastSeen) });
