@@ -47,6 +47,14 @@ async function main(argv: string[]): Promise<number> {
     case 'export-rules':
       return (await import('./cli/export-rules-main.ts')).exportRulesMain(rest, io);
     case 'analyze':
+      // a short batch command: keep the type-stripped, compiled modules between runs as `npm start` does (~0.15 s)
+      if (io.env.NODE_COMPILE_CACHE === undefined) {
+        try {
+          (await import('node:module')).enableCompileCache?.(new URL('../node_modules/.cache/prodpulse-compile', import.meta.url).pathname);
+        } catch {
+          // a read-only install: run without the cache
+        }
+      }
       return (await import('./cli/analyze.ts')).analyzeCommand(rest, io);
     case 'test-notify':
       return (await import('./cli/test-notify.ts')).testNotifyCommand(rest, io);
