@@ -182,7 +182,7 @@ export function summaryLines(r: AnalyzeResult, outputPath: string | undefined, e
     const shownIdx = idx.slice(0, MAX_INDEXES).join(', ');
     lines.push(`  ${reason}: ${n} (index ${shownIdx}${n > MAX_INDEXES ? ', …' : ''})`);
   }
-  lines.push(`Services:       ${r.services.length}${r.services.length > 0 && r.services.length <= 20 ? ` (${r.services.map((s) => s.service).join(', ')})` : ''}`);
+  lines.push(`Services:       ${r.services_total}${r.services_total > 0 && r.services_total <= 20 ? ` (${r.services.map((s) => s.service).join(', ')})` : ''}`);
   lines.push(`Alerts:         ${r.alerts_total}`);
   const width = Math.max(0, ...r.alerts.slice(0, MAX_ALERT_LINES).map((a) => a.service.length));
   for (const a of r.alerts.slice(0, MAX_ALERT_LINES)) {

@@ -247,6 +247,15 @@ describe('analyze: unit cases', () => {
     assert.equal(r.alerts_total, (Date.UTC(2025, 0, 1) - Date.UTC(1971, 0, 1)) / 1000 - 1);
   });
 
+  test('many distinct services: all counted, the list bounded (maxServicesListed)', () => {
+    const events = Array.from({ length: 5000 }, (_, i) => ev(`svc-${i}`, 1_754_301_600 + i));
+    const r = analyzeEvents(events, { maxServicesListed: 100 });
+    assert.equal(r.services_total, 5000);
+    assert.equal(r.services.length, 100);
+    assert.equal(r.services[99]!.service, 'svc-99');
+    assert.equal(r.valid_events, 5000);
+  });
+
   test('options out of range are refused', () => {
     assert.throws(() => analyzeEvents([], { intervalSeconds: 0 }), /interval/);
     assert.throws(() => analyzeEvents([], { allowedMisses: 101 }), /allowed_misses/);

@@ -59,6 +59,8 @@ export interface AnalyzeOptions {
   maxAlerts?: number;
   /** invalid events listed with their index (each reason is always counted); default 10 000 */
   maxInvalidListed?: number;
+  /** services listed (services_total always counts them all); default 100 000 */
+  maxServicesListed?: number;
   /** monotonic milliseconds, for duration_ms */
   now?: () => number;
 }
@@ -90,6 +92,7 @@ export interface AnalyzeResult {
   invalid_truncated: boolean;
   /** in order of first appearance among valid events */
   services: ServiceSummary[];
+  services_total: number;
   alerts: HeartbeatAlert[];
   alerts_total: number;
   alerts_truncated: boolean;
@@ -115,6 +118,7 @@ export function resolveOptions(o: AnalyzeOptions) {
     untilUs: o.untilMicros,
     maxAlerts: o.maxAlerts ?? 1_000_000,
     maxInvalidListed: o.maxInvalidListed ?? 10_000,
+    maxServicesListed: o.maxServicesListed ?? 100_000,
     now: o.now ?? (() => performance.now()),
   };
 }
@@ -244,7 +248,7 @@ export class HeartbeatAnalysis {
       if (id === undefined) {
         id = this.#series.length;
         this.#byName.set(name, id);
-        this.#series.push({ name, ts: new Float64Array(64), n: 0 });
+        this.#series.push({ name, ts: new Float64Array(8), n: 0 });
       }
     }
     if (this.#cache.size < SERVICE_CACHE_MAX) this.#cache.set(raw, id);
@@ -295,7 +299,7 @@ export class HeartbeatAnalysis {
         count += gapAlerts(lastTs, o.untilUs, o.intervalUs, o.toleranceUs, o.allowed, Math.max(0, o.maxAlerts - alerts.length), emit);
       }
       alertsTotal += count;
-      services.push({ service: s.name, events: s.n, first_seen: formatMicros(ts[0]!), last_seen: formatMicros(lastTs), alerts: count });
+      if (services.length < o.maxServicesListed) services.push({ service: s.name, events: s.n, first_seen: formatMicros(ts[0]!), last_seen: formatMicros(lastTs), alerts: count });
     }
     const invalidByReason = Object.fromEntries(INVALID_REASONS.map((r, i) => [r, this.#byReason[i]!])) as Record<InvalidReason, number>;
     const invalidEvents = this.#total - this.#valid;
@@ -307,6 +311,7 @@ export class HeartbeatAnalysis {
       invalid: this.#invalid,
       invalid_truncated: this.#invalid.length < invalidEvents,
       services,
+      services_total: this.#series.length,
       alerts,
       alerts_total: alertsTotal,
       alerts_truncated: alerts.length < alertsTotal,

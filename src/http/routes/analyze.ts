@@ -11,6 +11,8 @@ import { jsonError } from '../errors.ts';
 export const ANALYZE_MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** Alerts listed in a response (alerts_total always counts them all). */
 export const ANALYZE_MAX_ALERTS = 100_000;
+/** Services listed in a response (services_total always counts them all). */
+export const ANALYZE_MAX_SERVICES = 10_000;
 
 export interface AnalyzeRouteDeps {
   clock?: Clock;
@@ -91,6 +93,7 @@ export function analyzeRoutes(app: Hono, deps: AnalyzeRouteDeps = {}): void {
         toleranceSeconds: q.data.tolerance,
         untilMicros,
         maxAlerts: ANALYZE_MAX_ALERTS,
+        maxServicesListed: ANALYZE_MAX_SERVICES,
       });
       deps.logger?.info({ bytes: bytes.byteLength, events: result.total_events, alerts: result.alerts_total, durationMs: result.duration_ms }, 'analyze done');
       return c.json(result);
