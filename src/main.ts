@@ -3,5 +3,8 @@
 // src/lib/launch.ts), so `npm start`, `node src/main.ts`, the bin and the Docker CMD all use the same memory.
 import { relaunch } from './lib/launch.ts';
 
-relaunch(new URL('./cli/main.ts', import.meta.url));
-await import('./cli/main.ts'); // only where process.execve does not exist
+// `serve` runs from an entry that imports the sidecar statically (a dynamic import costs RSS); the other
+// commands load only what they use
+const serve = process.argv[2] === 'serve';
+relaunch(new URL(serve ? './cli/serve-main.ts' : './cli/main.ts', import.meta.url));
+await import(serve ? './cli/serve-main.ts' : './cli/main.ts'); // only where process.execve does not exist

@@ -1,6 +1,6 @@
-// Argv → command. Each command lives in src/cli/; src/main.ts only prepares the process and loads this.
-import { checkCommand, type Io } from './check.ts';
-import { serveCommand } from './serve.ts';
+// Argv → command. Each command lives in src/cli/; src/main.ts only prepares the process (src/lib/launch.ts) and loads this.
+// Commands are imported when run: `analyze` and `check` must not pay for loading the whole sidecar.
+import { processIo, runToExit } from './process.ts';
 import { VERSION } from '../lib/version.ts';
 
 const HELP = `prodpulse ${VERSION}: Prometheus exporter and alerting sidecar
@@ -13,6 +13,7 @@ Commands:
   export-rules [PATH] [--out FILE]             write the alerts.yaml rules as a Prometheus alerting-rules file
   test-notify [CHANNEL] [--config PATH]        send a test alert through the real pipeline to one or all channels
       [--dry-run] [--html FILE]                print what each channel would send / write the email's HTML; send nothing
+  analyze --file EVENTS.json [options]         offline heartbeat analysis of an events file (analyze --help)
 
 Options:
   -h, --help       this help
@@ -25,7 +26,7 @@ Environment:
 `;
 
 async function main(argv: string[]): Promise<number> {
-  const io: Io = { stdout: (l) => process.stdout.write(`${l}\n`), stderr: (l) => process.stderr.write(`${l}\n`), env: process.env };
+  const io = processIo();
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
@@ -40,11 +41,13 @@ async function main(argv: string[]): Promise<number> {
       io.stdout(VERSION);
       return 0;
     case 'serve':
-      return serveCommand(rest, io);
+      return (await import('./serve.ts')).serveCommand(rest, io);
     case 'check':
-      return checkCommand(rest, io);
+      return (await import('./check.ts')).checkCommand(rest, io);
     case 'export-rules':
       return (await import('./export-rules-main.ts')).exportRulesMain(rest, io);
+    case 'analyze':
+      return (await import('./analyze.ts')).analyzeCommand(rest, io);
     case 'test-notify':
       return (await import('./test-notify.ts')).testNotifyCommand(rest, io);
     default:
@@ -53,14 +56,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-    // `serve` has stopped everything it started; exit even if a library left a handle open.
-    if (process.argv[2] === 'serve') setImmediate(() => process.exit(code));
-  },
-  (err: unknown) => {
-    process.stderr.write(`prodpulse: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runToExit(main(process.argv.slice(2)));
