@@ -8,6 +8,7 @@ import { ServiceSources } from './probes/service-sources.ts';
 import type { Transition } from './probes/incident.ts';
 import type { ProbeResult } from './probes/types.ts';
 import { createHeartbeats } from './heartbeats/index.ts';
+import { analyzeRoutes } from './http/routes/analyze.ts';
 import { STATUSES, StatusModel, type Target } from './status/status.ts';
 import { loadConfigFile } from './config/load.ts';
 import type { Config } from './config/schema.ts';
@@ -181,6 +182,8 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     extraRoutes: [
       (a) => alertsRoutes(a, alerting),
       (a) => heartbeats.routes(a),
+      // CPU-heavy (it runs on a worker thread past 256 kB), so it takes the write token
+      (a) => analyzeRoutes(a, { clock, logger, guard: bearerGuard(() => config.server.token) }),
       (a) => silenceRoutes(a, alerting.notifier.silences, bearerGuard(() => config.server.token)),
     ],
   });

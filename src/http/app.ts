@@ -33,7 +33,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   healthRoutes(app, deps);
   for (const add of deps.extraRoutes ?? []) add(app);
   app.get('/', (c) =>
-    c.json({ name: 'prodpulse', version: deps.version, endpoints: ['/metrics', '/metrics/live', '/health', '/ready', '/alerts', '/silences'] }),
+    c.json({ name: 'prodpulse', version: deps.version, endpoints: ['/metrics', '/metrics/live', '/health', '/ready', '/alerts', '/silences', '/heartbeat/:service', '/heartbeats', '/analyze'] }),
   );
   app.notFound((c) => jsonError(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
   app.onError((err, c) => {
