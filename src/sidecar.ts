@@ -13,6 +13,7 @@ import type { ChannelDeps } from './notify/channels/index.ts';
 import type { RetryOptions } from './notify/pipeline.ts';
 import { openDatabase } from './store/db.ts';
 import { createHttpApp } from './http/app.ts';
+import { mountDashboard } from './http/dashboard/mount.ts';
 import { listen, type Listening } from './http/server.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
@@ -86,6 +87,8 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     ...(deps.retry ? { retry: deps.retry } : {}),
   });
 
+  const ui = mountDashboard({ store, alerting, clock, logger, version: VERSION, historyPoints: config.sampling.history });
+
   const onSnapshot = async (s: Snapshot): Promise<void> => {
     s.readings.push(info);
     store.publish(s);
@@ -98,6 +101,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       logger.error({ err: { message: (err as Error).message } }, 'rule evaluation failed');
     }
     exposition.invalidate(); // prodpulse_alerts and the notification metrics changed
+    ui.evaluated();
   };
 
   const scheduler = new Scheduler({
@@ -122,6 +126,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     extraRoutes: [
       (a) => alertsRoutes(a, alerting),
       (a) => silenceRoutes(a, alerting.notifier.silences, bearerGuard(() => config.server.token)),
+      ...ui.routes,
     ],
   });
 
@@ -148,6 +153,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       }
     },
     async stop(graceMs = 4000) {
+      ui.close(); // ends the dashboards' event streams, which would otherwise hold the server open
       await Promise.all([scheduler.stop(), listening?.close(graceMs)]);
       await alerting.stop();
       db.close();
