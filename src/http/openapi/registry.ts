@@ -65,6 +65,9 @@ const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
       // dates travel as ISO strings; z.coerce.date() accepts one on input
       const def = (ctx.zodSchema as { _zod?: { def?: { type?: string } } })._zod?.def;
       if (def?.type === 'date') Object.assign(ctx.jsonSchema, { type: 'string', format: 'date-time' });
+      // .int() adds the safe-integer range; it says nothing to a reader
+      if (ctx.jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete ctx.jsonSchema.maximum;
+      if (ctx.jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete ctx.jsonSchema.minimum;
     },
   }) as JsonSchema;
   delete out.$schema;
