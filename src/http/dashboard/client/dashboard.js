@@ -28,7 +28,7 @@
       height: (opts && opts.height) || 150,
       legend: { show: series.length > 2 },
       scales: { x: { time: true }, y: (opts && opts.y) || { auto: true } },
-      axes: [{ stroke: css('--fg', '#222'), grid: { stroke: css('--grid', '#ddd') } }, { stroke: css('--fg', '#222'), grid: { stroke: css('--grid', '#ddd') }, size: 50 }],
+      axes: [{ stroke: css('--fg', '#222'), grid: { stroke: css('--grid', '#ddd') }, values: function (u, vals) { return vals.map(function (v) { return new Date(v * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }); }); } }, { stroke: css('--fg', '#222'), grid: { stroke: css('--grid', '#ddd') }, size: 50 }],
       series: [{}].concat(series),
       hooks: (opts && opts.hooks) || {},
     };
@@ -189,11 +189,20 @@
   var sdata = readJson('service-data');
   if (sdata) serviceChart(sdata);
   applyEnvFilter();
-  if (window.EventSource) {
+  // EventSource retries by itself after a dropped stream, but gives up for good on an HTTP error (a 503 while the
+  // sidecar stops, or too many streams): then a new one is opened after a growing delay, up to 15 s.
+  var delay = 1000;
+  function connect() {
     setLive('connecting', 'connecting…');
     var es = new EventSource('/events');
-    es.addEventListener('open', function () { setLive('live', '● live'); });
-    es.addEventListener('error', function () { setLive('reconnecting', '○ reconnecting…'); });
+    es.addEventListener('open', function () { delay = 1000; setLive('live', '● live'); });
+    es.addEventListener('error', function () {
+      setLive('reconnecting', '○ reconnecting…');
+      if (es.readyState === EventSource.CLOSED) {
+        setTimeout(connect, delay);
+        delay = Math.min(15000, delay * 2);
+      }
+    });
     es.addEventListener('fragment', function (ev) {
       var d = JSON.parse(ev.data);
       if (!servicePage) replaceFragment(d.id, d.html);
@@ -202,6 +211,7 @@
     es.addEventListener('host', function (ev) {
       if (servicePage) refreshService(); else hostPoint(JSON.parse(ev.data));
     });
-    window.addEventListener('pagehide', function () { es.close(); });
+    window.addEventListener('pagehide', function () { es.close(); }, { once: true });
   }
+  if (window.EventSource) connect();
 })();
