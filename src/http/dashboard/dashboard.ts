@@ -82,7 +82,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
   });
 
   const routes = (app: Hono) => {
-    for (const path of ['/', '/ui/*', '/assets/*', '/events']) app.use(path, securityHeaders);
+    for (const path of ['/', '/ui/*', '/assets/*']) app.use(path, securityHeaders);
 
     app.get('/', async (c, next) => {
       if (wantsJson(c)) return next();

@@ -156,3 +156,23 @@ test('the page carries a strict Content-Security-Policy, and JSON clients still 
   assert.equal((await fetch(`${url}/ui/services/svc-1`)).status, 200);
   assert.equal((await fetch(`${url}/ui/services/nope`)).status, 404);
 });
+
+test('without a Node response (app.request) the same stream runs through hono/streaming and ends on closeAll', async () => {
+  const views = createFakeViews({ services: 1 });
+  const dashboard = createDashboard({ views, clock: systemClock, logger: silentLogger(), version: 't' });
+  const app = new Hono();
+  dashboard.routes(app);
+  const res = await app.request('/events');
+  assert.equal(res.headers.get('content-type'), 'text/event-stream');
+  const reader = res.body!.getReader();
+  const dec = new TextDecoder();
+  let text = '';
+  while (!text.includes('event: host-history')) text += dec.decode((await reader.read()).value);
+  assert.equal(dashboard.events.clients(), 1);
+  views.state.services[0]!.name = 'renamed';
+  views.emit('snapshot');
+  while (!text.includes('renamed')) text += dec.decode((await reader.read()).value);
+  dashboard.closeAll();
+  for (;;) if ((await reader.read()).done) break;
+  assert.equal(dashboard.events.clients(), 0);
+});

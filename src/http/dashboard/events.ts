@@ -5,13 +5,15 @@
  * comment lines every `heartbeatMs` keep proxies from closing idle streams, and closeAll() ends every stream so
  * a shutdown does not wait for the browsers.
  */
+import { ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { jsonError } from '../errors.ts';
-import { chartData, renderFragment, type FragmentId } from './render.ts';
-import type { AlertsView, DashboardViews, HostPoint, ViewChange } from './views.ts';
+import { chartData, hostText, renderFragment, type FragmentId } from './render.ts';
+import type { AlertsView, DashboardViews, HostView, ViewChange } from './views.ts';
 
 export interface EventHubOptions {
   views: DashboardViews;
@@ -19,8 +21,10 @@ export interface EventHubOptions {
   logger: Logger;
   maxClients?: number;
   heartbeatMs?: number;
-  /** unacknowledged writes after which a slow client is dropped */
+  /** unacknowledged writes (web-stream clients) after which a slow client is dropped */
   maxPending?: number;
+  /** bytes buffered for a socket (node clients) after which a slow client is dropped; default 1 MiB */
+  maxBufferedBytes?: number;
 }
 
 export interface EventHub {
@@ -31,13 +35,19 @@ export interface EventHub {
   clients(): number;
 }
 
+/** One open stream: written straight to Node's response when served by @hono/node-server, else a web stream. */
 interface Client {
-  stream: SSEStreamingApi;
-  pending: number;
-  end: () => void;
+  /** false when the client is too far behind (then it is ended) */
+  write(text: string): boolean;
+  end(): void;
 }
 
-const ON_SNAPSHOT: FragmentId[] = ['overview', 'host-stats', 'services', 'heartbeats'];
+/** bytes waiting in a client's socket buffer past which it counts as not reading */
+const MAX_BUFFERED = 1 << 20;
+
+const ON_SNAPSHOT: FragmentId[] = ['overview', 'services', 'heartbeats'];
+/** host numbers travel in every `host` event; the whole host section (filesystems, failing collectors) this often */
+const HOST_SECTION_MS = 10_000;
 const ON_ALERTS: FragmentId[] = ['overview', 'active-alerts', 'history', 'silences'];
 
 export function createEventHub(opts: EventHubOptions): EventHub {
@@ -45,6 +55,7 @@ export function createEventHub(opts: EventHubOptions): EventHub {
   const maxClients = opts.maxClients ?? 200;
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
   const maxPending = opts.maxPending ?? 32;
+  const maxBuffered = opts.maxBufferedBytes ?? MAX_BUFFERED;
   const clients = new Set<Client>();
   /** the last text sent per fragment: a section is pushed only when it changed */
   const sent = new Map<FragmentId, string>();
@@ -52,13 +63,55 @@ export function createEventHub(opts: EventHubOptions): EventHub {
   let ticker: ReturnType<typeof setInterval> | undefined;
 
   const write = (client: Client, text: string) => {
-    if (client.pending >= maxPending) {
+    if (!client.write(text)) {
       logger.warn('dashboard client not reading; stream closed');
       client.end();
-      return;
     }
-    client.pending++;
-    void client.stream.write(text).finally(() => client.pending--);
+  };
+
+  /** a client on Node's ServerResponse: one socket write per message, no web-stream machinery per client */
+  const nodeClient = (out: ServerResponse, onEnd: () => void): Client => {
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      onEnd();
+      out.end();
+    };
+    out.once('close', end);
+    return {
+      write(text) {
+        if (ended) return true;
+        if (out.writableLength > maxBuffered) return false;
+        out.write(text);
+        return true;
+      },
+      end,
+    };
+  };
+
+  const webClient = (stream: SSEStreamingApi, onEnd: () => void): Client => {
+    let pending = 0;
+    let ended = false;
+    return {
+      write(text) {
+        if (ended) return true;
+        if (pending >= maxPending) return false;
+        pending++;
+        void stream.write(text).finally(() => pending--);
+        return true;
+      },
+      end() {
+        if (ended) return;
+        ended = true;
+        onEnd();
+      },
+    };
+  };
+
+  const greet = (client: Client) => {
+    // a (re)connecting page gets every section and the chart history, so a restart leaves nothing stale
+    write(client, `retry: 3000\n\n${fragments([...new Set([...ON_SNAPSHOT, ...ON_ALERTS, 'host-stats' as const])], false)}${message('host-history', chartData(views.host()))}`);
   };
   const broadcast = (text: string) => {
     for (const c of clients) write(c, text);
@@ -82,15 +135,23 @@ export function createEventHub(opts: EventHubOptions): EventHub {
     return out;
   };
 
-  const hostPayload = (p: HostPoint) => ({ t: p.takenAt / 1000, cpu: p.cpu, memory: p.memory, load1: p.load1, swap: p.swap, filesystems: p.filesystems });
+  const hostPayload = (host: HostView) => {
+    const p = host.latest!;
+    return { t: p.takenAt / 1000, cpu: p.cpu, memory: p.memory, load1: p.load1, swap: p.swap, filesystems: p.filesystems, text: hostText(host) };
+  };
+  let hostSectionAt = -Infinity;
 
   const onChange = (change: ViewChange) => {
     if (clients.size === 0) return;
     try {
-      let text = fragments(change === 'snapshot' ? ON_SNAPSHOT : ON_ALERTS, true);
+      const ids = change === 'snapshot' ? [...ON_SNAPSHOT] : [...ON_ALERTS, 'host-stats' as const];
+      const now = clock.now();
+      if (change === 'snapshot' && now - hostSectionAt >= HOST_SECTION_MS) ids.push('host-stats');
+      if (ids.includes('host-stats')) hostSectionAt = now;
+      let text = fragments(ids, true);
       if (change === 'snapshot') {
-        const latest = views.host().latest;
-        if (latest) text += message('host', hostPayload(latest));
+        const host = views.host();
+        if (host.latest) text += message('host', hostPayload(host));
       }
       if (text) broadcast(text);
     } catch (err) {
@@ -117,17 +178,28 @@ export function createEventHub(opts: EventHubOptions): EventHub {
     handle(c) {
       if (closed) return jsonError(c, 503, 'shutting down');
       if (clients.size >= maxClients) return jsonError(c, 503, `too many dashboard streams (at most ${maxClients}); retry later`);
+      const out = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
+      if (out instanceof ServerResponse) {
+        out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+        const client = nodeClient(out, () => {
+          clients.delete(client);
+          stopIfIdle();
+        });
+        clients.add(client);
+        start();
+        greet(client);
+        return RESPONSE_ALREADY_SENT;
+      }
+      // not on @hono/node-server (app.request in tests): the same stream through hono/streaming
       return streamSSE(c, async (stream) => {
-        let end!: () => void;
-        const ended = new Promise<void>((resolve) => (end = resolve));
-        const client: Client = { stream, pending: 0, end };
-        stream.onAbort(() => end());
+        let done!: () => void;
+        const ended = new Promise<void>((resolve) => (done = resolve));
+        const client = webClient(stream, done);
+        stream.onAbort(() => client.end());
         clients.add(client);
         start();
         try {
-          // a (re)connecting page gets every section and the chart history, so a restart leaves nothing stale
-          const host = views.host();
-          write(client, `retry: 3000\n\n${fragments([...new Set([...ON_SNAPSHOT, ...ON_ALERTS])], false)}${message('host-history', chartData(host))}`);
+          greet(client);
           await ended;
         } finally {
           clients.delete(client);

@@ -103,12 +103,12 @@ export function silencesFragment(list: SilenceView[]): Html {
 
 export function hostStatsFragment(host: HostView): Html {
   const p = host.latest;
-  return h`<div class="host-line">${badge(host.status)} <span class="muted">sampled ${when(host.takenAt)}</span></div>
+  return h`<div class="host-line">${badge(host.status)} <span class="muted">sampled <span id="host-sampled">${when(host.takenAt)}</span></span></div>
   <dl class="stats">
-    <div><dt>CPU</dt><dd id="cpu-value">${percent(p?.cpu)}</dd></div>
-    <div><dt>Memory</dt><dd id="mem-value">${percent(p?.memory)}${host.memory ? h` <span class="muted">of ${bytes(host.memory.totalBytes)}</span>` : ''}</dd></div>
-    <div><dt>Load</dt><dd id="load-value">${host.load ? `${num(host.load.load1)} / ${num(host.load.load5)} / ${num(host.load.load15)}` : '–'}</dd></div>
-    <div><dt>Swap</dt><dd id="swap-value">${percent(p?.swap)}</dd></div>
+    <div><dt>CPU</dt><dd><span id="cpu-value">${percent(p?.cpu)}</span></dd></div>
+    <div><dt>Memory</dt><dd><span id="mem-value">${percent(p?.memory)}</span>${host.memory ? h` <span class="muted">of ${bytes(host.memory.totalBytes)}</span>` : ''}</dd></div>
+    <div><dt>Load</dt><dd><span id="load-value">${host.load ? `${num(host.load.load1)} / ${num(host.load.load5)} / ${num(host.load.load15)}` : '–'}</span></dd></div>
+    <div><dt>Swap</dt><dd><span id="swap-value">${percent(p?.swap)}</span></dd></div>
   </dl>
   <table class="fs"><thead><tr><th>Filesystem</th><th>Used</th><th></th><th>Free</th></tr></thead><tbody>
   ${host.filesystems.map((f) => h`<tr><td><code>${f.mountpoint}</code> <span class="muted">${f.device} ${f.fstype}</span></td><td>${percent(f.usedRatio)}</td><td><meter min="0" max="1" low="0.8" high="0.9" optimum="0" value="${f.usedRatio.toFixed(4)}">${percent(f.usedRatio)}</meter></td><td>${bytes(f.availBytes)} of ${bytes(f.sizeBytes)}</td></tr>`)}
@@ -118,42 +118,68 @@ export function hostStatsFragment(host: HostView): Html {
 
 // ---- services ------------------------------------------------------------------------------------------------
 
-/** The last checks as one small SVG: consecutive checks of the same outcome merge into one rectangle. */
+/**
+ * The last checks as one small SVG: consecutive checks of the same outcome merge into one rectangle. Only numbers
+ * go into the markup, so it is assembled as a string (this runs once per service per render).
+ */
 export function checksBar(marks: readonly CheckMark[], width = 150, height = 16): Html {
   const n = 50;
   const w = width / n;
-  const start = n - Math.min(n, marks.length);
-  const paths: Record<'ok' | 'fail', string> = { ok: '', fail: '' };
+  const list = marks.length > n ? marks.slice(-n) : marks;
+  const start = n - list.length;
+  let ok = '';
+  let fail = '';
+  let failed = 0;
   let i = 0;
-  const list = marks.slice(-n);
   while (i < list.length) {
+    const state = list[i]!.ok;
     let j = i;
-    while (j + 1 < list.length && list[j + 1]!.ok === list[i]!.ok) j++;
-    const x = (start + i) * w;
-    const len = (j - i + 1) * w;
-    paths[list[i]!.ok ? 'ok' : 'fail'] += `M${+x.toFixed(1)} 0h${+(len - 0.6).toFixed(1)}v${height}h${-(len - 0.6).toFixed(1)}z`;
+    while (j + 1 < list.length && list[j + 1]!.ok === state) j++;
+    const x = Math.round((start + i) * w * 10) / 10;
+    const len = Math.round(((j - i + 1) * w - 0.6) * 10) / 10;
+    const d = `M${x} 0h${len}v${height}h-${len}z`;
+    if (state) ok += d;
+    else {
+      fail += d;
+      failed += j - i + 1;
+    }
     i = j + 1;
   }
-  const failed = list.filter((m) => !m.ok).length;
-  return h`<svg class="checks" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="last ${list.length} checks: ${list.length - failed} ok, ${failed} failed"><path class="ck-ok" d="${paths.ok}"/><path class="ck-fail" d="${paths.fail}"/></svg>`;
+  return raw(
+    `<svg class="checks" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="last ${list.length} checks: ${list.length - failed} ok, ${failed} failed"><path class="ck-ok" d="${ok}"/><path class="ck-fail" d="${fail}"/></svg>`,
+  ) as Html;
 }
 
 function uptime(r: number | null): string {
   return r === null ? '–' : `${(r * 100).toFixed(r >= 0.9995 && r < 1 ? 3 : 2)}%`;
 }
 
-function serviceRow(s: ServiceView): Html {
-  return h`<tr data-service="${s.id}" data-env="${s.environment}" data-status="${s.status}"><td>${badge(s.status)}</td>
-<td><a href="/ui/services/${encodeURIComponent(s.id)}">${s.name}</a></td><td>${s.environment}</td><td>${ms(s.latencyMs)}</td>
-<td>${s.version ?? '–'}${s.expectedVersion !== null ? h` <span class="muted">/ ${s.expectedVersion}</span>` : ''}${s.drift ? h` <span class="drift">⚠ drift</span>` : ''}</td>
-<td>${uptime(s.uptime.h24)}</td><td>${uptime(s.uptime.d7)}</td><td>${uptime(s.uptime.d30)}</td><td>${checksBar(s.last50)}</td></tr>`;
+const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** the same escaping as hono/html, for the one hot path assembled as a string */
+export function esc(v: string): string {
+  return /[&<>"']/.test(v) ? v.replace(/[&<>"']/g, (c) => ESC[c]!) : v;
+}
+
+const badgeCache = new Map<TargetStatus, string>();
+const badgeText = (st: TargetStatus) => {
+  let b = badgeCache.get(st);
+  if (b === undefined) badgeCache.set(st, (b = badge(st).toString()));
+  return b;
+};
+
+/** One row per service, up to thousands per render: plain string building, every value through esc(). */
+function serviceRow(s: ServiceView): string {
+  const version = `${esc(s.version ?? '–')}${s.expectedVersion !== null ? ` <span class="muted">/ ${esc(s.expectedVersion)}</span>` : ''}${s.drift ? ' <span class="drift">⚠ drift</span>' : ''}`;
+  return `<tr data-service="${esc(s.id)}" data-env="${esc(s.environment)}" data-status="${s.status}"><td>${badgeText(s.status)}</td>
+<td><a href="/ui/services/${esc(encodeURIComponent(s.id))}">${esc(s.name)}</a></td><td>${esc(s.environment)}</td><td>${ms(s.latencyMs)}</td>
+<td>${version}</td><td>${uptime(s.uptime.h24)}</td><td>${uptime(s.uptime.d7)}</td><td>${uptime(s.uptime.d30)}</td><td>${checksBar(s.last50).toString()}</td></tr>`;
 }
 
 export function servicesFragment(list: ServiceView[], env?: string): Html {
   if (list.length === 0) return h`<p class="none">No services configured.</p>`;
   const shown = env ? list.filter((s) => s.environment === env) : list;
   return h`<table class="services"><thead><tr><th>Status</th><th>Service</th><th>Env</th><th>Latency</th><th>Version found / expected</th><th>24 h</th><th>7 d</th><th>30 d</th><th>Last 50 checks</th></tr></thead>
-<tbody>${shown.map(serviceRow)}</tbody></table>`;
+<tbody>${raw(shown.map(serviceRow).join(''))}</tbody></table>`;
 }
 
 function envFilter(list: ServiceView[], env: string | undefined): Html {
@@ -208,6 +234,18 @@ export function renderFragment(id: FragmentId, views: DashboardViews, now: numbe
     case 'silences':
       return silencesFragment(views.silences());
   }
+}
+
+/** the numbers the page updates in place on every sample (the host-stats section itself is re-sent less often) */
+export function hostText(host: HostView) {
+  const p = host.latest;
+  return {
+    cpu: percent(p?.cpu),
+    memory: percent(p?.memory),
+    load: host.load ? `${num(host.load.load1)} / ${num(host.load.load5)} / ${num(host.load.load15)}` : '–',
+    swap: percent(p?.swap),
+    sampled: time(host.takenAt),
+  };
 }
 
 /** the chart data the page script starts from */

@@ -57,7 +57,12 @@
     host.swapChart = makeChart($('#chart-swap'), [{ label: 'Swap %', stroke: palette(3) }], [host.t, host.swap], { y: y100 });
     host.fsChart = makeChart($('#chart-fs'), host.fsNames.map(function (n, i) { return { label: n, stroke: palette(i) }; }), [host.t].concat(host.fs), { y: y100 });
   }
+  function setText(id, text) { var el = document.getElementById(id); if (el && text !== undefined) el.textContent = text; }
   function hostPoint(p) {
+    if (p.text) {
+      setText('cpu-value', p.text.cpu); setText('mem-value', p.text.memory); setText('load-value', p.text.load);
+      setText('swap-value', p.text.swap); setText('host-sampled', p.text.sampled);
+    }
     if (!host) return;
     host.t.push(p.t); host.cpu.push(pct(p.cpu)); host.mem.push(pct(p.memory)); host.load.push(p.load1); host.swap.push(pct(p.swap));
     host.fsNames.forEach(function (n, i) { host.fs[i].push(pct(p.filesystems ? p.filesystems[n] : null)); });
