@@ -60,7 +60,8 @@ async function sendHtml(c: Context, text: string): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', vary: 'Accept, Accept-Encoding' };
   if (acceptsGzip(c.req.header('accept-encoding')) && text.length > 1024) {
     headers['content-encoding'] = 'gzip';
-    return c.body((await gzipAsync(text)) as Uint8Array<ArrayBuffer>, 200, headers);
+    // level 1: a 360 KB page (500 services) compresses to ~15 KB in half the time of the default level (on the thread pool)
+    return c.body((await gzipAsync(text, { level: 1 })) as Uint8Array<ArrayBuffer>, 200, headers);
   }
   return c.body(text, 200, headers);
 }

@@ -109,9 +109,12 @@ export function createEventHub(opts: EventHubOptions): EventHub {
     };
   };
 
+  /** what a connecting client gets, kept until the next change: a hundred pages opening at once cost one render */
+  let greeting: string | undefined;
   const greet = (client: Client) => {
     // a (re)connecting page gets every section and the chart history, so a restart leaves nothing stale
-    write(client, `retry: 3000\n\n${fragments([...new Set([...ON_SNAPSHOT, ...ON_ALERTS, 'host-stats' as const])], false)}${message('host-history', chartData(views.host()))}`);
+    greeting ??= `retry: 3000\n\n${fragments([...new Set([...ON_SNAPSHOT, ...ON_ALERTS, 'host-stats' as const])], false)}${message('host-history', chartData(views.host()))}`;
+    write(client, greeting);
   };
   const broadcast = (text: string) => {
     for (const c of clients) write(c, text);
@@ -142,6 +145,7 @@ export function createEventHub(opts: EventHubOptions): EventHub {
   let hostSectionAt = -Infinity;
 
   const onChange = (change: ViewChange) => {
+    greeting = undefined;
     if (clients.size === 0) return;
     try {
       const ids = change === 'snapshot' ? [...ON_SNAPSHOT] : [...ON_ALERTS, 'host-stats' as const];
@@ -172,6 +176,7 @@ export function createEventHub(opts: EventHubOptions): EventHub {
     if (ticker) clearInterval(ticker);
     ticker = undefined;
     sent.clear();
+    greeting = undefined;
   };
 
   return {
