@@ -15,7 +15,7 @@ import { createDashboard } from '../src/http/dashboard/dashboard.ts';
 import { systemClock } from '../src/lib/clock.ts';
 import { silentLogger } from '../src/lib/logger.ts';
 import { createFakeViews } from '../test/support/fake-views.ts';
-import { benchConfig, mb, NPM_START, pct, QUICK, rssBytes, runWrk, sleep, startSidecarProc, writeResult } from './lib.ts';
+import { benchConfig, mb, NPM_START, pct, QUICK, rssBytes, runWrk, schedMs, sleep, startSidecarProc, writeResult } from './lib.ts';
 
 async function firstPage() {
   const views = createFakeViews({ services: 500 });
@@ -55,13 +55,17 @@ async function sseClients() {
   const sc = await startSidecarProc({ config: benchConfig(dir, '1s'), dir, npmStart: NPM_START });
   const settle = QUICK ? 5 : 20;
   const wrkArgs = ['-t1', '-c4', `-d${QUICK ? 5 : 15}s`, '--latency', `${sc.url}/metrics`];
+  /** mean VmRSS and the sidecar's CPU time (all threads) per second over `seconds` */
   const rssOver = async (seconds: number) => {
     const xs: number[] = [];
+    const cpu0 = schedMs(sc.pid);
+    const t0 = performance.now();
     for (let i = 0; i < seconds; i++) {
       xs.push(rssBytes(sc.pid));
       await sleep(1000);
     }
-    return xs.reduce((a, b) => a + b, 0) / xs.length;
+    const cpuMsPerS = (schedMs(sc.pid) - cpu0) / ((performance.now() - t0) / 1000);
+    return { rss: xs.reduce((a, b) => a + b, 0) / xs.length, cpuMsPerS: Math.round(cpuMsPerS * 100) / 100 };
   };
   try {
     await sleep(settle * 1000);
@@ -97,9 +101,11 @@ async function sseClients() {
     return {
       sampling: '1s',
       clients: 100,
-      rssBeforeMB: mb(rssBefore),
-      rssWithMB: mb(rssWith),
-      extraRssMB: mb(rssWith - rssBefore),
+      rssBeforeMB: mb(rssBefore.rss),
+      rssWithMB: mb(rssWith.rss),
+      extraRssMB: mb(rssWith.rss - rssBefore.rss),
+      sidecarCpuMsPerSecondBefore: rssBefore.cpuMsPerS,
+      sidecarCpuMsPerSecondWith: rssWith.cpuMsPerS,
       metricsP99msBefore: wrkBefore.p99ms,
       metricsP99msWith: wrkWith.p99ms,
       reqPerSecBefore: wrkBefore.reqPerSec,

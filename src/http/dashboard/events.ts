@@ -42,6 +42,8 @@ interface Client {
   end(): void;
 }
 
+/** socket writes between two turns of the event loop when a change goes out to every client */
+const WRITES_PER_TURN = 20;
 /** bytes waiting in a client's socket buffer past which it counts as not reading */
 const MAX_BUFFERED = 1 << 20;
 
@@ -116,8 +118,32 @@ export function createEventHub(opts: EventHubOptions): EventHub {
     greeting ??= `retry: 3000\n\n${fragments([...new Set([...ON_SNAPSHOT, ...ON_ALERTS, 'host-stats' as const])], false)}${message('host-history', chartData(views.host()))}`;
     write(client, greeting);
   };
+  /**
+   * Writes `text` to every client, WRITES_PER_TURN at a time with a turn of the event loop between, so a /metrics
+   * request never waits behind a hundred socket writes. Messages keep their order per client.
+   */
+  let queue: { text: string; targets: Client[] }[] = [];
+  let draining = false;
+  const drain = () => {
+    let budget = WRITES_PER_TURN;
+    while (queue.length > 0 && budget > 0) {
+      const head = queue[0]!;
+      while (head.targets.length > 0 && budget-- > 0) {
+        const c = head.targets.shift()!;
+        if (clients.has(c)) write(c, head.text);
+      }
+      if (head.targets.length === 0) queue.shift();
+    }
+    if (queue.length > 0) setImmediate(drain);
+    else draining = false;
+  };
   const broadcast = (text: string) => {
-    for (const c of clients) write(c, text);
+    if (clients.size === 0) return;
+    queue.push({ text, targets: [...clients] });
+    if (!draining) {
+      draining = true;
+      setImmediate(drain);
+    }
   };
   const message = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
@@ -177,6 +203,7 @@ export function createEventHub(opts: EventHubOptions): EventHub {
     ticker = undefined;
     sent.clear();
     greeting = undefined;
+    queue = [];
   };
 
   return {
