@@ -13,6 +13,7 @@ Commands:
   check [PATH]                                 validate alerts.yaml (FILE:LINE:COL errors; exit 1 when invalid)
   export-rules [PATH] [--out FILE]             write the alerts.yaml rules as a Prometheus alerting-rules file
   test-notify [CHANNEL] [--config PATH]        send a test alert through the real pipeline to one or all channels
+  demo [--listen HOST:PORT]                    the sidecar with simulated services, dependencies and fault injection
 
 Options:
   -h, --help       this help
@@ -47,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/export-rules-main.ts')).exportRulesMain(rest, io);
     case 'test-notify':
       return (await import('./cli/test-notify.ts')).testNotifyCommand(rest, io);
+    case 'demo':
+      return (await import('./cli/demo.ts')).demoCommand(rest, io);
     default:
       io.stderr(`unknown command "${command}"\n\n${HELP}`);
       return 2;
@@ -57,7 +60,7 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
     // `serve` has stopped everything it started; exit even if a library left a handle open.
-    if (process.argv[2] === 'serve') setImmediate(() => process.exit(code));
+    if (process.argv[2] === 'serve' || process.argv[2] === 'demo') setImmediate(() => process.exit(code));
   },
   (err: unknown) => {
     process.stderr.write(`prodpulse: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
