@@ -224,6 +224,20 @@ test('services and heartbeats: a service going DOWN and back, a late heartbeat, 
   assert.equal(dialogs, 0);
 });
 
+test('the page follows the system colour scheme', { skip }, async (t) => {
+  const l = await fakeDashboard(t, createFakeViews({ services: 2 }));
+  for (const [scheme, background] of [['light', 'rgb(251, 251, 252)'], ['dark', 'rgb(18, 20, 23)']] as const) {
+    const ctx = await browser.context({ colorScheme: scheme });
+    const { page, errors } = await browser.page(ctx);
+    await page.goto(`${l.url}/`);
+    await page.waitForSelector('#live[data-state="live"]');
+    assert.equal(await page.evaluate('getComputedStyle(document.body).backgroundColor'), background, scheme);
+    if (scheme === 'dark') await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-dark.png'), fullPage: false });
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  }
+});
+
 test('/docs renders offline from local assets', { skip }, async (t) => {
   const sc = await inProcessSidecar({ value: 0.1 });
   t.after(sc.stop);

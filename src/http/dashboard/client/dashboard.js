@@ -18,6 +18,8 @@
   }
 
   // ---- charts ---------------------------------------------------------------------------------------------------
+  var two = function (n) { return n < 10 ? '0' + n : '' + n; };
+  function hms(sec) { var d = new Date(sec * 1000); return two(d.getHours()) + ':' + two(d.getMinutes()) + ':' + two(d.getSeconds()); }
   var charts = [];
   function makeChart(el, series, data, opts) {
     if (!el || !window.uPlot) return null;
@@ -28,7 +30,7 @@
       height: (opts && opts.height) || 150,
       legend: { show: series.length > 2 },
       scales: { x: { time: true }, y: (opts && opts.y) || { auto: true } },
-      axes: [{ stroke: css('--fg', '#222'), grid: { stroke: css('--grid', '#ddd') }, values: function (u, vals) { return vals.map(function (v) { return new Date(v * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }); }); } }, { stroke: css('--fg', '#222'), grid: { stroke: css('--grid', '#ddd') }, size: 50 }],
+      axes: [{ stroke: css('--fg', '#222'), grid: { stroke: css('--grid', '#ddd') }, space: 70, values: function (u, vals) { return vals.map(hms); } }, { stroke: css('--fg', '#222'), grid: { stroke: css('--grid', '#ddd') }, size: 50 }],
       series: [{}].concat(series),
       hooks: (opts && opts.hooks) || {},
     };
