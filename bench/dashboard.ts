@@ -55,17 +55,24 @@ async function sseClients() {
   const sc = await startSidecarProc({ config: benchConfig(dir, '1s'), dir, npmStart: NPM_START });
   const settle = QUICK ? 5 : 20;
   const wrkArgs = ['-t1', '-c4', `-d${QUICK ? 5 : 15}s`, '--latency', `${sc.url}/metrics`];
-  /** mean VmRSS and the sidecar's CPU time (all threads) per second over `seconds` */
+  const lagMaxMs = async () => Number(/^nodejs_eventloop_lag_max_seconds (\S+)/m.exec(await (await fetch(`${sc.url}/metrics`)).text())?.[1]) * 1000;
+  /**
+   * Mean VmRSS, the sidecar's CPU time (all threads) per second, and its own event-loop lag gauge (max per
+   * sampling interval, read once a second) over `seconds`
+   */
   const rssOver = async (seconds: number) => {
     const xs: number[] = [];
+    const lags: number[] = [];
     const cpu0 = schedMs(sc.pid);
     const t0 = performance.now();
     for (let i = 0; i < seconds; i++) {
       xs.push(rssBytes(sc.pid));
       await sleep(1000);
+      lags.push(await lagMaxMs());
     }
     const cpuMsPerS = (schedMs(sc.pid) - cpu0) / ((performance.now() - t0) / 1000);
-    return { rss: xs.reduce((a, b) => a + b, 0) / xs.length, cpuMsPerS: Math.round(cpuMsPerS * 100) / 100 };
+    const r = (x: number) => Math.round(x * 100) / 100;
+    return { rss: xs.reduce((a, b) => a + b, 0) / xs.length, cpuMsPerS: r(cpuMsPerS), lagMaxMedianMs: r(pct(lags, 50)), lagMaxMaxMs: r(pct(lags, 100)) };
   };
   try {
     // RSS is compared before any wrk run (a wrk run grows the heap for a while on its own), then /metrics is
@@ -109,6 +116,7 @@ async function sseClients() {
       extraRssMB: mb(rssWith.rss - rssBefore.rss),
       sidecarCpuMsPerSecondBefore: rssBefore.cpuMsPerS,
       sidecarCpuMsPerSecondWith: rssWith.cpuMsPerS,
+      eventLoopLagMaxPerIntervalMs: { before: { median: rssBefore.lagMaxMedianMs, max: rssBefore.lagMaxMaxMs }, with: { median: rssWith.lagMaxMedianMs, max: rssWith.lagMaxMaxMs } },
       metricsP99msBefore: wrkBefore.p99ms,
       metricsP99msWith: wrkWith.p99ms,
       reqPerSecBefore: wrkBefore.reqPerSec,
