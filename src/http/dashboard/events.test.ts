@@ -176,3 +176,37 @@ test('without a Node response (app.request) the same stream runs through hono/st
   for (;;) if ((await reader.read()).done) break;
   assert.equal(dashboard.events.clients(), 0);
 });
+
+test('a client that stops reading is dropped once its socket buffer passes the bound; the others keep getting updates', async (t) => {
+  const { connect } = await import('node:net');
+  const { createEventHub } = await import('./events.ts');
+  const views = createFakeViews({ services: 1 });
+  const hub = createEventHub({ views, clock: systemClock, logger: silentLogger(), maxBufferedBytes: 64 * 1024 });
+  const app = new Hono();
+  app.get('/events', (c) => hub.handle(c));
+  const l = await listen(app, { host: '127.0.0.1', port: 0 });
+  t.after(async () => {
+    hub.closeAll();
+    await l.close(500);
+  });
+  const port = Number(new URL(l.url).port);
+  const stuck = connect(port, '127.0.0.1');
+  t.after(() => stuck.destroy());
+  stuck.write('GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+  stuck.pause(); // never reads
+  const live = await openStream(l.url);
+  await live.waitFor(/host-history/);
+  await waitUntil(() => hub.clients() === 2);
+
+  // ~200 KB per change: the kernel's buffers fill, then Node's, then the stuck client is dropped
+  for (let i = 0; i < 200 && hub.clients() === 2; i++) {
+    views.state.services[0]!.name = `${i}-${'x'.repeat(200_000)}`;
+    views.emit('snapshot');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await waitUntil(() => hub.clients() === 1, 10_000);
+  views.state.services[0]!.name = 'still-live';
+  views.emit('snapshot');
+  await live.waitFor(/still-live/);
+  live.abort();
+});
