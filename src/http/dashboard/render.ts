@@ -170,7 +170,7 @@ const badgeText = (st: TargetStatus) => {
 /** One row per service, up to thousands per render: plain string building, every value through esc(). */
 function serviceRow(s: ServiceView): string {
   const version = `${esc(s.version ?? '–')}${s.expectedVersion !== null ? ` <span class="muted">/ ${esc(s.expectedVersion)}</span>` : ''}${s.drift ? ' <span class="drift">⚠ drift</span>' : ''}`;
-  return `<tr data-service="${esc(s.id)}" data-env="${esc(s.environment)}" data-status="${s.status}"><td>${badgeText(s.status)}</td>
+  return `<tr data-service="${esc(s.id)}" data-env="${esc(s.environment)}" data-status="${esc(s.status)}"><td>${badgeText(s.status)}</td>
 <td><a href="/ui/services/${esc(encodeURIComponent(s.id))}">${esc(s.name)}</a></td><td>${esc(s.environment)}</td><td>${ms(s.latencyMs)}</td>
 <td>${version}</td><td>${uptime(s.uptime.h24)}</td><td>${uptime(s.uptime.d7)}</td><td>${uptime(s.uptime.d30)}</td><td>${checksBar(s.last50).toString()}</td></tr>`;
 }

@@ -150,6 +150,7 @@ export function buildOpenApi(opts: OpenApiOptions): Record<string, unknown> {
       }
       // every route answers these when basic auth or the token is configured
       responses['401'] ??= errorResponse(op.auth === 'token' ? 'missing or wrong token (or basic auth credentials when configured)' : 'basic auth required (only when server.basic_auth_users is set)');
+      responses['500'] ??= errorResponse('internal error (logged; the body never carries details)');
       const operation: Record<string, unknown> = {
         operationId: op.operationId,
         summary: op.summary,
