@@ -33,3 +33,14 @@ test('the demo: dependencies report versions and take faults, a simulated fault 
   assert.ok(alerts.active.some((a) => a.alert === 'ServiceHighCpu' && a.labels.service === 'payment'));
   assert.equal((await fetch(`${demo.url}/`)).status, 200);
 });
+
+test('the demo fault page: plain forms that set a fault and come back', async (t) => {
+  const demo = await startDemo({ host: '127.0.0.1', port: 0, logger: silentLogger(), print: () => undefined, interval: '1h' });
+  t.after(() => demo.stop());
+  const page = await (await fetch(`${demo.controlUrl}/`)).text();
+  assert.match(page, /<button name="fault" value="HIGH_CPU">/);
+  const r = await fetch(`${demo.controlUrl}/demo/fault`, { method: 'POST', body: new URLSearchParams({ target: 'pricing-api', fault: 'DOWN' }), redirect: 'manual' });
+  assert.equal(r.status, 303);
+  assert.equal((await fetch(demo.dependencies['pricing-api']!)).status, 503);
+  assert.match(await (await fetch(`${demo.controlUrl}/`)).text(), /<th>pricing-api<\/th>.*<td>DOWN<\/td>/s);
+});

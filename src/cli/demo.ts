@@ -152,20 +152,51 @@ export async function startDemo(opts: { host: string; port: number; logger: Logg
   const depUrls: Record<string, string> = {};
   for (const d of deps) depUrls[d.name] = await listenOn(d.server);
 
+  const targets = [...SIMULATED, ...deps.map((d) => d.name)];
+  const apply = (target: string | undefined, fault: string | undefined): string | undefined => {
+    const dep = deps.find((d) => d.name === target);
+    if (dep) {
+      if (!(DEPENDENCY_FAULTS as readonly string[]).includes(fault ?? '')) return `fault for ${target} must be one of ${DEPENDENCY_FAULTS.join(', ')}`;
+      dep.setFault(fault as Fault);
+    } else if ((SIMULATED as readonly string[]).includes(target ?? '')) {
+      if (!(SERVICE_FAULTS as readonly string[]).includes(fault ?? '')) return `fault for ${target} must be one of ${SERVICE_FAULTS.join(', ')}`;
+      faults.set(target!, fault as Fault);
+    } else return `target must be one of ${targets.join(', ')}`;
+    opts.print(`[demo] ${target}: ${fault}`);
+    return undefined;
+  };
+  // a page of buttons (plain forms, no script) and the JSON endpoint behind them
+  const controlPage = (sidecarUrl: string) => {
+    const row = (t: string, list: readonly string[]) =>
+      `<tr><th>${t}</th><td>${list.map((f) => `<form method="post" action="/demo/fault"><input type="hidden" name="target" value="${t}"><button name="fault" value="${f}">${f}</button></form>`).join(' ')}</td><td>${faults.get(t) ?? deps.find((d) => d.name === t)?.fault() ?? 'NONE'}</td></tr>`;
+    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="color-scheme" content="light dark"><title>prodpulse demo faults</title></head><body>
+<h1>prodpulse demo: faults</h1><p>Dashboard: <a href="${sidecarUrl}/">${sidecarUrl}/</a></p>
+<table>${SIMULATED.map((t) => row(t, SERVICE_FAULTS)).join('')}${deps.map((d) => row(d.name, DEPENDENCY_FAULTS)).join('')}</table></body></html>`;
+  };
+  let sidecarUrl = '';
   const control = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; form-action 'self'" });
+      return res.end(controlPage(sidecarUrl));
+    }
     if (req.method !== 'POST' || req.url !== '/demo/fault') return send(res, 404, { error: 'POST /demo/fault {"target", "fault"}' });
+    if ((req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.length + body.length < 10_000 ? c.toString() : ''));
+      req.on('end', () => {
+        const form = new URLSearchParams(body);
+        const error = apply(form.get('target') ?? undefined, form.get('fault') ?? undefined);
+        if (error) return send(res, 400, { error });
+        res.writeHead(303, { location: '/' });
+        res.end();
+      });
+      return;
+    }
     readJson(req).then(
       (b) => {
         const { target, fault } = b as { target?: string; fault?: string };
-        const dep = deps.find((d) => d.name === target);
-        if (dep) {
-          if (!(DEPENDENCY_FAULTS as readonly string[]).includes(fault ?? '')) return send(res, 400, { error: `fault for ${target} must be one of ${DEPENDENCY_FAULTS.join(', ')}` });
-          dep.setFault(fault as Fault);
-        } else if ((SIMULATED as readonly string[]).includes(target ?? '')) {
-          if (!(SERVICE_FAULTS as readonly string[]).includes(fault ?? '')) return send(res, 400, { error: `fault for ${target} must be one of ${SERVICE_FAULTS.join(', ')}` });
-          faults.set(target!, fault as Fault);
-        } else return send(res, 400, { error: `target must be one of ${[...SIMULATED, ...deps.map((d) => d.name)].join(', ')}` });
-        opts.print(`[demo] ${target}: ${fault}`);
+        const error = apply(target, fault);
+        if (error) return send(res, 400, { error });
         send(res, 200, { target, fault });
       },
       () => send(res, 400, { error: 'request body must be JSON' }),
@@ -180,6 +211,7 @@ export async function startDemo(opts: { host: string; port: number; logger: Logg
   const collectors = [...createCollectors(collectorOptionsFromConfig(loaded.config.sampling)), simulatedServices(faults, opts.random ?? Math.random)];
   const sidecar = await createSidecar(loaded.config, { logger: opts.logger, collectors, configPath, env: {} });
   const listening = await sidecar.start({ host: opts.host, port: opts.port });
+  sidecarUrl = listening.url;
 
   return {
     url: listening.url,
@@ -202,7 +234,8 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
 prodpulse demo
   dashboard     ${demo.url}/        (API docs: ${demo.url}/docs; token for silences: demo)
   dependencies  ${Object.entries(demo.dependencies).map(([n, u]) => `${n} ${u}`).join(', ')}
-  faults        curl -X POST ${demo.controlUrl}/demo/fault -H 'content-type: application/json' -d '{"target":"payment","fault":"HIGH_CPU"}'
+  faults        ${demo.controlUrl}/   (buttons), or
+                curl -X POST ${demo.controlUrl}/demo/fault -H 'content-type: application/json' -d '{"target":"payment","fault":"HIGH_CPU"}'
                 targets auth | payment | reporting (HIGH_CPU, HIGH_ERROR_RATE, NONE)
                         ${Object.keys(demo.dependencies).join(' | ')} (DOWN, SLOW, VERSION, NONE)
   alerts print here (a webhook channel on loopback). Ctrl-C stops everything.
