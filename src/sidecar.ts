@@ -21,6 +21,7 @@ import type { ChannelDeps } from './notify/channels/index.ts';
 import type { RetryOptions } from './notify/pipeline.ts';
 import { openDatabase } from './store/db.ts';
 import { createHttpApp } from './http/app.ts';
+import { mountDashboard } from './http/dashboard/mount.ts';
 import { listen, type Listening } from './http/server.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
@@ -166,6 +167,10 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     exposition.invalidate();
   });
 
+  // the dashboard: rendered sections and their event stream, after the status model has seen the snapshot
+  const ui = mountDashboard({ store, alerting, clock, logger, version: VERSION, historyPoints: config.sampling.history });
+  store.subscribe(() => ui.evaluated());
+
   const scheduler = new Scheduler({ sources, intervalMs: config.sampling.interval, clock, logger, onSnapshot: (s) => store.publish(s) });
 
   const guards = config.server.basic_auth_users ? [basicAuthGuard(config.server.basic_auth_users)] : [];
@@ -185,6 +190,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       // CPU-heavy (it runs on a worker thread past 256 kB), so it takes the write token
       (a) => analyzeRoutes(a, { clock, logger, guard: bearerGuard(() => config.server.token) }),
       (a) => silenceRoutes(a, alerting.notifier.silences, bearerGuard(() => config.server.token)),
+      ...ui.routes,
     ],
   });
 
@@ -213,6 +219,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       }
     },
     async stop(graceMs = 4000) {
+      ui.close(); // ends the dashboards' event streams, which would otherwise hold the server open
       await Promise.all([scheduler.stop(), listening?.close(graceMs)]);
       services.close();
       heartbeats.stop();

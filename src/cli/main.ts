@@ -13,6 +13,7 @@ Commands:
   export-rules [PATH] [--out FILE]             write the alerts.yaml rules as a Prometheus alerting-rules file
   test-notify [CHANNEL] [--config PATH]        send a test alert through the real pipeline to one or all channels
       [--dry-run] [--html FILE]                print what each channel would send / write the email's HTML; send nothing
+  demo [--listen HOST:PORT]                    the sidecar with simulated services, dependencies and fault injection
   analyze --file EVENTS.json [options]         offline heartbeat analysis of an events file (analyze --help)
 
 Options:
@@ -48,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./export-rules-main.ts')).exportRulesMain(rest, io);
     case 'analyze':
       return (await import('./analyze.ts')).analyzeCommand(rest, io);
+    case 'demo':
+      return (await import('./demo.ts')).demoCommand(rest, io);
     case 'test-notify':
       return (await import('./test-notify.ts')).testNotifyCommand(rest, io);
     default:
@@ -56,4 +59,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-runToExit(main(process.argv.slice(2)));
+runToExit(main(process.argv.slice(2)), process.argv[2] === 'demo');

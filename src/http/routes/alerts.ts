@@ -4,7 +4,7 @@ import type { Alerting } from '../../alerting.ts';
 import type { ActiveAlert } from '../../rules/engine.ts';
 import { jsonError } from '../errors.ts';
 
-const pageQuery = z.strictObject({
+export const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });

@@ -4,12 +4,12 @@ import type { Clock } from '../../lib/clock.ts';
 import type { SnapshotStore } from '../../snapshot/store.ts';
 import { jsonError } from '../errors.ts';
 
-const query = z.object({ history: z.coerce.number().int().min(0).max(100_000).optional() });
+export const liveQuery = z.object({ history: z.coerce.number().int().min(0).max(100_000).optional() });
 
 /** GET /metrics/live: the latest sample as JSON for people and scripts; never samples. */
 export function liveRoute(app: Hono, deps: { store: SnapshotStore; clock: Clock; intervalMs: () => number; status?: () => unknown }): void {
   app.get('/metrics/live', (c) => {
-    const q = query.safeParse(c.req.query());
+    const q = liveQuery.safeParse(c.req.query());
     if (!q.success) return jsonError(c, 400, 'invalid query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
     const s = deps.store.latest;
     if (!s) return jsonError(c, 503, 'no sample taken yet; retry after the first sampling interval');

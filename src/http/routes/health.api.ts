@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import type { ApiOperation } from '../openapi/registry.ts';
+
+/** GET /health and GET /ready */
+export const healthApi: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/health',
+    operationId: 'getHealth',
+    tag: 'health',
+    summary: 'Process health (200 while the process lives)',
+    responses: {
+      200: {
+        description: 'alive',
+        schema: z.object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number().int() }).meta({ id: 'Health' }),
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/ready',
+    operationId: 'getReady',
+    tag: 'health',
+    summary: 'Readiness: 503 until the first sample, then 200',
+    responses: {
+      200: { description: 'ready', schema: z.object({ status: z.literal('ready'), lastSampleAt: z.iso.datetime({ offset: true }) }) },
+      503: { description: 'no sample yet', schema: z.object({ status: z.literal('not ready'), reason: z.string() }) },
+    },
+  },
+];
