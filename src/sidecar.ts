@@ -22,6 +22,7 @@ import type { RetryOptions } from './notify/pipeline.ts';
 import { openDatabase } from './store/db.ts';
 import { createHttpApp } from './http/app.ts';
 import { mountDashboard } from './http/dashboard/mount.ts';
+import { heartbeatViews } from './http/dashboard/adapters.ts';
 import { listen, type Listening } from './http/server.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
@@ -168,7 +169,16 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
   });
 
   // the dashboard: rendered sections and their event stream, after the status model has seen the snapshot
-  const ui = mountDashboard({ store, alerting, clock, logger, version: VERSION, historyPoints: config.sampling.history });
+  const ui = mountDashboard({
+    store,
+    alerting,
+    clock,
+    logger,
+    version: VERSION,
+    historyPoints: config.sampling.history,
+    heartbeats: heartbeatViews(heartbeats.tracker, status, () => clock.now()),
+    hostStatus: () => status.get('host', facts.hostname)?.status,
+  });
   store.subscribe(() => ui.evaluated());
 
   const scheduler = new Scheduler({ sources, intervalMs: config.sampling.interval, clock, logger, onSnapshot: (s) => store.publish(s) });

@@ -29,6 +29,8 @@ export interface CoreViewsDeps {
   heartbeats?: HeartbeatViewSource;
   /** host points kept for the charts (default 720: an hour at 5 s) */
   historyPoints?: number;
+  /** the host's status from the status model (src/status); without it, derived here from alerts without a target label */
+  hostStatus?: () => TargetStatus | undefined;
 }
 
 export interface CoreViews extends DashboardViews {
@@ -78,6 +80,8 @@ export function createCoreViews(deps: CoreViewsDeps): CoreViews {
 
   const hostStatus = (): TargetStatus => {
     if (!store.latest) return 'UNKNOWN';
+    const fromModel = deps.hostStatus?.();
+    if (fromModel !== undefined) return fromModel;
     let status: TargetStatus = 'HEALTHY';
     for (const a of alerting.active()) {
       if (a.state !== 'firing' || NON_HOST_LABELS.some((l) => a.labels[l] !== undefined)) continue;

@@ -16,7 +16,7 @@ import { docsRoutes } from '../openapi/docs.ts';
 import type { ApiOperation } from '../openapi/registry.ts';
 import { createCoreViews, type CoreViews } from './core-views.ts';
 import { createDashboard, type Dashboard } from './dashboard.ts';
-import type { HeartbeatViewSource, ServiceViewSource } from './views.ts';
+import type { HeartbeatViewSource, ServiceViewSource, TargetStatus } from './views.ts';
 
 export interface MountDashboardDeps {
   store: SnapshotStore;
@@ -28,6 +28,8 @@ export interface MountDashboardDeps {
   historyPoints?: number;
   services?: ServiceViewSource;
   heartbeats?: HeartbeatViewSource;
+  /** the host's status from the status model */
+  hostStatus?: () => TargetStatus | undefined;
   /** server.external_url, for the document's `servers` */
   serverUrl?: string;
   /** route descriptions beyond API_GROUPS */
@@ -53,6 +55,7 @@ export function mountDashboard(deps: MountDashboardDeps): MountedDashboard {
     ...(deps.services ? { services: deps.services } : {}),
     ...(deps.heartbeats ? { heartbeats: deps.heartbeats } : {}),
     ...(deps.historyPoints !== undefined ? { historyPoints: deps.historyPoints } : {}),
+    ...(deps.hostStatus ? { hostStatus: deps.hostStatus } : {}),
   });
   const dashboard = createDashboard({
     views,
