@@ -16,6 +16,8 @@ export interface HttpDeps {
   startedAt: number;
   version: string;
   intervalMs: () => number;
+  /** GET /health's `services` (serviceSummaries from routes/services.ts), ?environment= passed through */
+  services?: (environment?: string) => unknown[];
   /** extra route groups (alerts, silences, …) mounted after the core ones */
   extraRoutes?: ((app: Hono) => void)[];
   /** middleware that runs before every route (basic auth) */

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../lib/clock.ts';
-import type { ProbeResult } from '../probes/types.ts';
+import { probeResult } from '../../test/support/services.ts';
 import { openDatabase, type Db } from './db.ts';
 import { BUCKET_COUNT, estimateQuantile, bucketIndex, emptyBuckets, LATENCY_BUCKETS_MS } from './latency-histogram.ts';
 import { createProbeHistoryRepo } from './probe-history-repo.ts';
@@ -18,18 +18,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const T0 = Date.UTC(2026, 0, 1);
 
-const result = (serviceId: string, timestamp: number, ok: boolean, latencyMs = 20, extra: Partial<ProbeResult> = {}): ProbeResult => ({
-  serviceId,
-  timestamp,
-  ok,
-  statusCode: ok ? 200 : 500,
-  latencyMs,
-  phases: {},
-  version: '2.1.0',
-  reason: ok ? null : 'status',
-  errorMessage: ok ? null : 'HTTP 500',
-  ...extra,
-});
+const result = probeResult;
 
 /** A Db whose tx() is counted (and can be made to fail once). */
 function countingDb(db: Db): { db: Db; txCount: () => number; failNext: () => void } {
