@@ -8,6 +8,7 @@ import { probeResult } from '../../test/support/services.ts';
 import { openDatabase, type Db } from './db.ts';
 import { BUCKET_COUNT, estimateQuantile, bucketIndex, emptyBuckets, LATENCY_BUCKETS_MS } from './latency-histogram.ts';
 import { createProbeHistoryRepo } from './probe-history-repo.ts';
+import { startProbeHistoryMaintenance } from './probe-history-maintenance.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'prodpulse-history-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -313,4 +314,50 @@ test('history survives re-opening the database file', () => {
   assert.equal(h.recentChecks('a', 10).length, 2);
   assert.equal(h.uptime('a', T0 + HOUR)['24h'].failures, 1);
   db.close();
+});
+
+test('maintenance: flushes on its timer, prunes chunk by chunk, flushes what is left on stop', async () => {
+  const clock = new ManualClock(T0 + 10 * DAY);
+  const db = freshDb();
+  const h = createProbeHistoryRepo(db, { clock, pruneChunk: 100 });
+  const logs: string[] = [];
+  const logger = { warn: (_o: object, m: string) => void logs.push(m), error: (_o: object, m: string) => void logs.push(m) };
+  for (let i = 0; i < 350; i++) h.record(result('a', clock.now() - 3 * DAY + i, true));
+  h.flush();
+  const m = startProbeHistoryMaintenance(h, { clock, logger: logger as never, flushEveryMs: 1000, pruneEveryMs: 60_000 });
+  h.record(result('a', clock.now(), true));
+  clock.advance(999);
+  assert.equal(h.stats().buffered, 1, 'not yet');
+  clock.advance(1);
+  assert.equal(h.stats().buffered, 0, 'flushed by the timer');
+  clock.advance(59_000);
+  await m.idle();
+  assert.equal(rawCount(db), 1, 'the 350 expired rows deleted, 100 per chunk');
+  h.record(result('a', clock.now(), false));
+  m.stop();
+  assert.equal(h.stats().buffered, 0, 'stop flushes');
+  assert.equal(rawCount(db), 2);
+  clock.advance(120_000);
+  assert.deepEqual(logs, []);
+  db.close();
+});
+
+test('maintenance: a failed flush is logged once per streak and its rows written by the next', () => {
+  const clock = new ManualClock(T0);
+  const base = freshDb();
+  const { db, failNext } = countingDb(base);
+  const h = createProbeHistoryRepo(db, { clock });
+  const logs: string[] = [];
+  const logger = { warn: (_o: object, m: string) => void logs.push(m), error: (_o: object, m: string) => void logs.push(m) };
+  const m = startProbeHistoryMaintenance(h, { clock, logger: logger as never });
+  h.record(result('a', T0, true));
+  failNext();
+  clock.advance(1000);
+  assert.deepEqual(logs, ['probe history flush failed; results stay buffered']);
+  assert.equal(rawCount(base), 0);
+  clock.advance(1000);
+  assert.equal(rawCount(base), 1);
+  assert.deepEqual(logs, ['probe history flush failed; results stay buffered', 'probe history writes work again']);
+  m.stop();
+  base.close();
 });
