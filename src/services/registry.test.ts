@@ -81,7 +81,7 @@ test('validation reports field paths; ids, urls, headers and strings are bounded
   assert.deepEqual(bad({ id: 'a', url: 'http://x.example/', intervalSeconds: 5, timeoutSeconds: 10 }), ['timeoutSeconds']);
   assert.deepEqual(bad({ id: 'a', url: 'http://x.example/', expectedStatus: [200, 700] }), ['expectedStatus.1']);
   assert.deepEqual(bad({ id: 'a', url: 'http://x.example/', unknownField: 1 }), ['(body)']);
-  assert.deepEqual(bad({ id: 'a', url: 'http://x.example/', version: { regex: '(' } }), ['version.regex']);
+  assert.deepEqual(bad({ id: 'a', url: 'http://x.example/', version: { regex: 'v(\\d+)' } }), ['version']);
   assert.deepEqual(bad([]), ['(body)']);
   assert.equal(registry.list().length, 0, 'nothing stored');
   db.close();

@@ -130,7 +130,7 @@ export function servicesRoutes(app: Hono, deps: ServicesRouteDeps): void {
       .list()
       .filter((s) => (env === undefined || s.environment === env) && (source === undefined || s.source === source))
       .map(view);
-    return c.json({ services, total: services.length, limit: deps.registry.maxServices });
+    return c.json({ services, total: services.length, maxServices: deps.registry.maxServices });
   });
 
   app.get('/services/:id', (c) => {
