@@ -41,9 +41,11 @@ CREATE TABLE probe_rollups (
   latency_max REAL,
   latency_p95 REAL,                              -- estimated from buckets
   buckets     TEXT    NOT NULL,                  -- JSON number[]
-  PRIMARY KEY (service_id, hour)
+  -- clustered by hour: every flush rewrites the current hour's row of each service it saw, and those rows sit
+  -- together on a few pages instead of one page per service
+  PRIMARY KEY (hour, service_id)
 ) WITHOUT ROWID;
-CREATE INDEX probe_rollups_hour ON probe_rollups (hour);
+CREATE INDEX probe_rollups_service ON probe_rollups (service_id, hour);
 
 -- State and version changes, kept a year.
 CREATE TABLE service_events (
