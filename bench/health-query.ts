@@ -93,7 +93,7 @@ const inProcess = {
   requests: REQUESTS,
   p50ms: pct(times, 50),
   p99ms: pct(times, 99),
-  maxms: Math.max(...times),
+  maxms: times.reduce((a, b) => Math.max(a, b), 0),
   reqPerSec: Math.round(REQUESTS / ((performance.now() - tq) / 1000)),
 };
 console.error('in process', inProcess);

@@ -205,7 +205,7 @@ export function createProbeHistoryRepo(db: Db, opts: ProbeHistoryOptions): Probe
     rollupPut: db.sql.prepare(
       `INSERT INTO probe_rollups (service_id, hour, checks, failures, latency_sum, latency_min, latency_max, latency_p95, buckets)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (hour, service_id) DO UPDATE SET checks = excluded.checks, failures = excluded.failures,
+       ON CONFLICT (service_id, hour) DO UPDATE SET checks = excluded.checks, failures = excluded.failures,
          latency_sum = excluded.latency_sum, latency_min = excluded.latency_min, latency_max = excluded.latency_max,
          latency_p95 = excluded.latency_p95, buckets = excluded.buckets`,
     ),
@@ -226,7 +226,7 @@ export function createProbeHistoryRepo(db: Db, opts: ProbeHistoryOptions): Probe
     events: db.sql.prepare('SELECT * FROM service_events WHERE service_id = ? ORDER BY ts DESC, id DESC LIMIT ?'),
     pruneRaw: db.sql.prepare('DELETE FROM probe_results WHERE rowid IN (SELECT rowid FROM probe_results WHERE series = ? AND ts < ? LIMIT ?)'),
     pruneRollups: db.sql.prepare(
-      'DELETE FROM probe_rollups WHERE (hour, service_id) IN (SELECT hour, service_id FROM probe_rollups WHERE hour < ? ORDER BY hour LIMIT ?)',
+      'DELETE FROM probe_rollups WHERE (service_id, hour) IN (SELECT service_id, hour FROM probe_rollups WHERE hour < ? LIMIT ?)',
     ),
     pruneEvents: db.sql.prepare('DELETE FROM service_events WHERE id IN (SELECT id FROM service_events WHERE ts < ? LIMIT ?)'),
   };

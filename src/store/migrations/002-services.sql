@@ -41,11 +41,12 @@ CREATE TABLE probe_rollups (
   latency_max REAL,
   latency_p95 REAL,                              -- estimated from buckets
   buckets     TEXT    NOT NULL,                  -- JSON number[]
-  -- clustered by hour: every flush rewrites the current hour's row of each service it saw, and those rows sit
-  -- together on a few pages instead of one page per service
-  PRIMARY KEY (hour, service_id)
+  -- clustered by service: uptime over 30 days reads one service's 720 rows from ~40 adjacent pages. (Clustered by
+  -- hour, a flush would rewrite fewer pages, but those 720 rows sit on 720 different pages: 1.3 ms instead of
+  -- ~0.1 ms per GET /health/:id, bench/README.md.)
+  PRIMARY KEY (service_id, hour)
 ) WITHOUT ROWID;
-CREATE INDEX probe_rollups_service ON probe_rollups (service_id, hour);
+CREATE INDEX probe_rollups_hour ON probe_rollups (hour);
 
 -- State and version changes, kept a year.
 CREATE TABLE service_events (
