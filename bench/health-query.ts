@@ -83,6 +83,7 @@ const one = async (id: string) => {
 const sampleBody = await one(ids[0]!);
 for (let i = 0; i < 200; i++) await one(ids[i % SERVICES]!);
 const times: number[] = [];
+const cpu0 = process.cpuUsage();
 const tq = performance.now();
 for (let i = 0; i < REQUESTS; i++) {
   const t = performance.now();
@@ -95,6 +96,11 @@ const inProcess = {
   p99ms: pct(times, 99),
   maxms: times.reduce((a, b) => Math.max(a, b), 0),
   reqPerSec: Math.round(REQUESTS / ((performance.now() - tq) / 1000)),
+  /** user + system CPU of this process per request: what the machine's noise does not change */
+  cpuMsPerRequest: (() => {
+    const c = process.cpuUsage(cpu0);
+    return Math.round(((c.user + c.system) / 1000 / REQUESTS) * 1000) / 1000;
+  })(),
 };
 console.error('in process', inProcess);
 
