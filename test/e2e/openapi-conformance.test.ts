@@ -165,6 +165,27 @@ test('every route answers as /openapi.json says, and every route is documented',
   // refused on the declared length, before a byte of the body is read
   await call('POST', '/analyze', '/analyze', 413, { headers: { ...json('tok'), 'content-length': String(64 * 1024 * 1024 + 1) }, body: '[]' });
 
+  // two analyses waiting for their bodies hold both slots (the sidecar runs 2 at once): the third is a 503
+  const held: ReadableStreamDefaultController<Uint8Array>[] = [];
+  const slow = () =>
+    sidecar.app.request('/analyze', {
+      method: 'POST',
+      headers: { ...json('tok'), 'content-length': '2' },
+      // pulled only once the handler reads the body, i.e. once it holds a slot
+      body: new ReadableStream<Uint8Array>({ pull: (ctl) => void (held.includes(ctl) || held.push(ctl)) }, { highWaterMark: 0 }),
+      duplex: 'half',
+    } as RequestInit);
+  const pending = [slow(), slow()];
+  for (let i = 0; i < 1000 && held.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(held.length, 2, 'both analyses are reading their bodies');
+  await call('POST', '/analyze', '/analyze', 503, { headers: json('tok'), body: events });
+  for (const ctl of held) {
+    ctl.enqueue(new TextEncoder().encode('[]'));
+    ctl.close();
+  }
+  assert.deepEqual(await Promise.all(pending.map(async (p) => (await p).status)), [200, 200]);
+  await call('POST', '/analyze', '/analyze', 200, { headers: json('tok'), body: '[]' });
+
   // with auto_register off, an unknown name is a 404 (config reloaded from the file)
   await writeFile(path, CONFIG.replace('enabled: true', 'enabled: false'));
   assert.deepEqual(await sidecar.reload('test'), { ok: true, errors: [] });

@@ -84,12 +84,21 @@ const pingResponses: Record<number, ApiResponse> = {
     description: 'an unknown action, a rid longer than 128 characters, an invalid name to auto-register, a body that is not JSON though Content-Type says so, or a pushed metric out of range (details name the field)',
     schema: errorSchema,
   },
+  401: {
+    description: "missing or wrong token (only when server.token or the job's token is set; or basic auth credentials when configured)",
+    schema: errorSchema,
+    headers: { 'WWW-Authenticate': { description: 'Bearer realm="prodpulse"', schema: z.string() } },
+  },
   403: { description: 'auto_register is on but its max is reached', schema: errorSchema },
   404: { description: 'unknown service (auto_register is off)', schema: errorSchema },
 };
 const postResponses: Record<number, ApiResponse> = {
   ...pingResponses,
-  413: { description: `body larger than ${MAX_BODY_BYTES} bytes (the connection is closed)`, schema: errorSchema },
+  413: {
+    description: `body larger than ${MAX_BODY_BYTES} bytes (by Content-Length, or counted as it streams in)`,
+    schema: errorSchema,
+    headers: { Connection: { description: 'close: the rest of the body is not read', schema: z.literal('close') } },
+  },
 };
 
 const pingBody: ApiOperation['body'] = {
