@@ -30,6 +30,11 @@ rules:
   - { alert: HighCpu, metric: host_cpu_usage_ratio, match: { cpu: all }, op: ">", threshold: 0.9, severity: critical, summary: "CPU at {{ .Value }}" }
 maintenance:
   - { comment: window, matchers: [{ name: alertname, value: Nightly }], starts_at: "2020-01-01T00:00:00Z", ends_at: "2099-01-01T00:00:00Z" }
+heartbeats:
+  - { service: backup, interval: 1h }
+  - { service: worker, interval: 1m, token: job-tok }
+defaults:
+  heartbeats: { auto_register: { enabled: true, max: 1 } }
 `;
 
 test('every route answers as /openapi.json says, and every route is documented', async (t) => {
@@ -39,7 +44,7 @@ test('every route answers as /openapi.json says, and every route is documented',
   await writeFile(path, CONFIG);
   const loaded = await loadConfigFile(path, { env: {} });
   assert.ok(loaded.ok, loaded.ok ? '' : loaded.errors.join('\n'));
-  const sidecar = await createSidecar(loaded.config, { logger: silentLogger(), collectors: [cpu], staticFacts: facts, channelThread: false });
+  const sidecar = await createSidecar(loaded.config, { logger: silentLogger(), collectors: [cpu], staticFacts: facts, channelThread: false, configPath: path, env: {} });
 
   const doc = (await (await sidecar.app.request('/openapi.json')).json()) as Parameters<typeof responseChecker>[0];
   const check = responseChecker(doc);
@@ -90,6 +95,104 @@ test('every route answers as /openapi.json says, and every route is documented',
   await call('DELETE', '/silences/{id}', '/silences/nope', 404, { headers: json('tok') });
   await call('DELETE', '/silences/{id}', '/silences/maintenance-1', 409, { headers: json('tok') });
   await call('DELETE', '/silences/{id}', '/silences/maintenance-1', 401, { headers: json('wrong') });
+
+  // heartbeat pings (server.token is set, so every ping carries a token: bearer, X-Prodpulse-Token, ?token= or the job's)
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  await call('GET', '/heartbeat/{service}', '/heartbeat/backup?token=tok', 200);
+  await call('GET', '/heartbeat/{service}', '/heartbeat/backup', 401);
+  await call('GET', '/heartbeat/{service}', '/heartbeat/backup?token=wrong', 401);
+  await call('GET', '/heartbeat/{service}', `/heartbeat/backup?token=tok&rid=${'r'.repeat(129)}`, 400);
+  const head = await sidecar.app.request('/heartbeat/backup?token=tok', { method: 'HEAD' });
+  assert.equal(head.status, 200, 'HEAD is answered as GET');
+  assert.equal(await head.text(), '');
+  await call('GET', '/heartbeat/{service}/{action}', '/heartbeat/backup/start?rid=run-1', 200, { headers: bearer('tok') });
+  await call('GET', '/heartbeat/{service}/{action}', '/heartbeat/backup/0?rid=run-1', 200, { headers: { 'x-prodpulse-token': 'tok' } });
+  await call('GET', '/heartbeat/{service}/{action}', '/heartbeat/worker/fail', 200, { headers: bearer('job-tok') });
+  await call('GET', '/heartbeat/{service}/{action}', '/heartbeat/backup/256', 400, { headers: bearer('tok') });
+  await call('GET', '/heartbeat/{service}/{action}', '/heartbeat/backup/start', 401);
+  const text = (token: string) => ({ 'content-type': 'text/plain', ...bearer(token) });
+  await call('POST', '/heartbeat/{service}', '/heartbeat/backup', 200, { headers: text('tok'), body: 'backup done: 42 files' });
+  await call('POST', '/heartbeat/{service}', '/heartbeat/worker', 200, { headers: json('job-tok'), body: JSON.stringify({ cpu: 40, memory: 55.5, latency_ms: 12, error_rate: 0.01 }) });
+  await call('POST', '/heartbeat/{service}', '/heartbeat/worker', 400, { headers: json('job-tok'), body: JSON.stringify({ cpu: 140 }) });
+  await call('POST', '/heartbeat/{service}', '/heartbeat/worker', 400, { headers: json('job-tok'), body: '{"cpu":' });
+  await call('POST', '/heartbeat/{service}', '/heartbeat/backup', 413, { headers: text('tok'), body: 'x'.repeat(10 * 1024 + 1) });
+  await call('POST', '/heartbeat/{service}', '/heartbeat/backup', 401, { headers: text('wrong'), body: 'x' });
+  // auto_register (max 1): the first unknown name registers itself, the next one is refused
+  await call('POST', '/heartbeat/{service}', '/heartbeat/newcomer', 200, { headers: text('tok'), body: 'hello' });
+  await call('POST', '/heartbeat/{service}', '/heartbeat/another', 403, { headers: text('tok'), body: 'hello' });
+  await call('POST', '/heartbeat/{service}', '/heartbeat/Not-Valid', 400, { headers: text('tok'), body: 'hello' });
+  await call('POST', '/heartbeat/{service}/{action}', '/heartbeat/backup/fail', 200, { headers: text('tok'), body: 'disk full' });
+  await call('POST', '/heartbeat/{service}/{action}', '/heartbeat/backup/2', 200, { headers: text('tok'), body: 'exit 2' });
+  await call('POST', '/heartbeat/{service}/{action}', '/heartbeat/backup/stop', 400, { headers: text('tok'), body: '' });
+  await call('POST', '/heartbeat/{service}/{action}', '/heartbeat/worker/0', 400, { headers: json('job-tok'), body: JSON.stringify({ error_rate: 2 }) });
+  await call('POST', '/heartbeat/{service}/{action}', '/heartbeat/backup/fail', 413, { headers: text('tok'), body: 'x'.repeat(10 * 1024 + 1) });
+  await call('POST', '/heartbeat/{service}/{action}', '/heartbeat/backup/fail', 401, { headers: text('wrong'), body: 'x' });
+  const hbs = await call('GET', '/heartbeats', '/heartbeats', 200);
+  assert.deepEqual(hbs.jobs.map((j: { service: string }) => j.service).sort(), ['backup', 'newcomer', 'worker']);
+  const worker = await call('GET', '/heartbeats/{service}', '/heartbeats/worker', 200);
+  assert.equal(worker.pushed.cpuPercent, 40);
+  const backup = await call('GET', '/heartbeats/{service}', '/heartbeats/backup', 200);
+  assert.equal(backup.lastMessage, 'exit 2');
+  assert.equal(backup.lastExitCode, 2);
+  await call('GET', '/heartbeats/{service}', '/heartbeats/nope', 404);
+
+  // POST /analyze takes the write token
+  const events = JSON.stringify([
+    { service: 'email', timestamp: '2025-08-04T10:00:00Z' },
+    { service: 'email', timestamp: '2025-08-04T10:05:00Z' },
+    { service: 'sms', timestamp: 1754301600 },
+    { service: '', timestamp: '2025-08-04T10:00:00Z' },
+    { timestamp: 'yesterday' },
+  ]);
+  const analyzed = await call('POST', '/analyze', '/analyze?interval=60&allowed_misses=2&until=2025-08-04T10:10:00Z', 200, { headers: json('tok'), body: events });
+  assert.equal(analyzed.valid_events, 3);
+  assert.equal(analyzed.invalid_events, 2);
+  assert.ok(analyzed.alerts_total > 0);
+  const form = new FormData();
+  form.append('file', new Blob([events], { type: 'application/json' }), 'events.json');
+  const uploaded = await call('POST', '/analyze', '/analyze?until=now', 200, { headers: bearer('tok'), body: form });
+  assert.equal(uploaded.total_events, 5);
+  const noFile = new FormData();
+  noFile.append('other', 'x');
+  await call('POST', '/analyze', '/analyze', 400, { headers: bearer('tok'), body: noFile });
+  await call('POST', '/analyze', '/analyze?interval=0', 400, { headers: json('tok'), body: events });
+  await call('POST', '/analyze', '/analyze?bogus=1', 400, { headers: json('tok'), body: events });
+  await call('POST', '/analyze', '/analyze?until=someday', 400, { headers: json('tok'), body: events });
+  await call('POST', '/analyze', '/analyze', 400, { headers: json('tok'), body: '[{"service":' });
+  await call('POST', '/analyze', '/analyze', 400, { headers: json('tok'), body: '{"service":"a"}' });
+  await call('POST', '/analyze', '/analyze', 401, { headers: json(), body: events });
+  await call('POST', '/analyze', '/analyze', 401, { headers: json('wrong'), body: events });
+  // refused on the declared length, before a byte of the body is read
+  await call('POST', '/analyze', '/analyze', 413, { headers: { ...json('tok'), 'content-length': String(64 * 1024 * 1024 + 1) }, body: '[]' });
+
+  // two analyses waiting for their bodies hold both slots (the sidecar runs 2 at once): the third is a 503
+  const held: ReadableStreamDefaultController<Uint8Array>[] = [];
+  const slow = () =>
+    sidecar.app.request('/analyze', {
+      method: 'POST',
+      headers: { ...json('tok'), 'content-length': '2' },
+      // pulled only once the handler reads the body, i.e. once it holds a slot
+      body: new ReadableStream<Uint8Array>({ pull: (ctl) => void (held.includes(ctl) || held.push(ctl)) }, { highWaterMark: 0 }),
+      duplex: 'half',
+    } as RequestInit);
+  const pending = [slow(), slow()];
+  for (let i = 0; i < 1000 && held.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(held.length, 2, 'both analyses are reading their bodies');
+  await call('POST', '/analyze', '/analyze', 503, { headers: json('tok'), body: events });
+  for (const ctl of held) {
+    ctl.enqueue(new TextEncoder().encode('[]'));
+    ctl.close();
+  }
+  assert.deepEqual(await Promise.all(pending.map(async (p) => (await p).status)), [200, 200]);
+  await call('POST', '/analyze', '/analyze', 200, { headers: json('tok'), body: '[]' });
+
+  // with auto_register off, an unknown name is a 404 (config reloaded from the file)
+  await writeFile(path, CONFIG.replace('enabled: true', 'enabled: false'));
+  assert.deepEqual(await sidecar.reload('test'), { ok: true, errors: [] });
+  await call('GET', '/heartbeat/{service}', '/heartbeat/stranger?token=tok', 404);
+  await call('POST', '/heartbeat/{service}', '/heartbeat/stranger', 404, { headers: text('tok'), body: 'x' });
+  await call('GET', '/heartbeat/{service}/{action}', '/heartbeat/stranger/start?token=tok', 404);
+  await call('POST', '/heartbeat/{service}/{action}', '/heartbeat/stranger/1', 404, { headers: text('tok'), body: 'x' });
 
   await call('GET', '/', '/', 200);
   await call('GET', '/events', '/events', 200, {}, listening.url);
