@@ -8,7 +8,7 @@
  * Run: node bench/alert-latency.ts [--crossings=200] [--interval=250ms]
  */
 import type { Collector } from '../src/collectors/collector.ts';
-import { parseDuration } from '../src/config/duration.ts';
+import { parseDuration } from '../src/lib/duration.ts';
 import { startInProcessSidecar, startSinks, now } from './alert-harness.ts';
 import { QUICK, pct, sleep, writeResult } from './lib.ts';
 

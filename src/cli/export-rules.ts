@@ -6,7 +6,7 @@
  */
 import { writeFile as fsWriteFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../config/duration.ts';
+import { parseDuration } from '../lib/duration.ts';
 import type { RuleConfig } from '../config/schema.ts';
 import { exportPrometheusRules } from '../rules/export.ts';
 import { KNOWN_METRIC_LABELS } from '../metrics/catalog.ts';

@@ -6,7 +6,7 @@
  * defaults alone.
  */
 import { z } from 'zod';
-import { durationMs } from './duration.ts';
+import { durationMs } from '../lib/duration.ts';
 
 /** Service names: lower-case letters, digits, `_` and `-`, 1 to 100 characters (as the analyzer our users run). */
 export const HEARTBEAT_SERVICE_RE = /^[a-z0-9_-]{1,100}$/;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ServiceDefinition, VersionLocator } from '../probes/types.ts';
 import { versionPatternError } from '../probes/version.ts';
-import { durationMs } from './duration.ts';
+import { durationMs } from '../lib/duration.ts';
 
 /** Ids key history, API paths and metric labels: letters, digits, `_ . -`, starting with a letter or digit. */
 export const SERVICE_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;

@@ -14,7 +14,7 @@
  * State lives in ProbeStates keyed by service id: keep the instance across hot reloads and call
  * `retain(ids)` with the services still configured.
  */
-import { formatDuration } from '../config/duration.ts';
+import { formatDuration } from '../lib/duration.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { FailureReason, ProbeResult, ServiceDefinition } from './types.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ruleSchema } from '../config/schema.ts';
+import { ruleSchema } from './rule-schema.ts';
 import { ManualClock } from '../lib/clock.ts';
 import type { Reading } from '../snapshot/snapshot.ts';
 import { RuleEngine } from './engine.ts';

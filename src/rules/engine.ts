@@ -29,7 +29,7 @@
  * States of rules that no longer exist or changed are dropped on import, firing ones returned as 'resolved'.
  */
 import { createHash } from 'node:crypto';
-import type { Op, RuleConfig } from '../config/schema.ts';
+import type { Op, RuleConfig } from './rule-schema.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { AlertEvent } from './alert.ts';
 import type { Reading } from '../snapshot/snapshot.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { ruleSchema } from '../config/schema.ts';
+import { ruleSchema } from './rule-schema.ts';
 import { exportPrometheusRules, promExpr, promRule, promSelector, promTemplate } from './export.ts';
 
 const rule = (r: Record<string, unknown>) => ruleSchema.parse(r);

@@ -20,8 +20,8 @@
  *   Alertmanager), regex constructs RE2 lacks, unknown template placeholders.
  */
 import { Document, YAMLMap } from 'yaml';
-import type { RuleConfig } from '../config/schema.ts';
-import { formatDuration } from '../config/duration.ts';
+import type { RuleConfig } from './rule-schema.ts';
+import { formatDuration } from '../lib/duration.ts';
 import { parseMatchers } from './matchers.ts';
 import { applyFilter, parseTemplate } from './templates.ts';
 

@@ -4,7 +4,7 @@
  * (from its spec), the rule's `labels`, the external labels (instance always) and alertname/severity. Metrics
  * whose labels are not known ahead (pushed by a service) are not checked.
  */
-import type { RuleConfig } from '../config/schema.ts';
+import type { RuleConfig } from './rule-schema.ts';
 import { parseTemplate } from './templates.ts';
 
 export interface TemplateLabelWarning {

@@ -1,5 +1,5 @@
 import type { AlertEvent } from '../types.ts';
-import { formatDuration } from '../../config/duration.ts';
+import { formatDuration } from '../../lib/duration.ts';
 import { formatMetricValue } from '../../rules/units.ts';
 import { alertLinks } from '../links.ts';
 
