@@ -9,6 +9,7 @@ import { analyzeRoutes } from './http/routes/analyze.ts';
 import { STATUSES, StatusModel, type Target } from './status/status.ts';
 import { loadConfigFile } from './config/load.ts';
 import type { Config } from './config/schema.ts';
+import { RESTART_NOTICE, restartNeeded } from './config/reload-policy.ts';
 import { createAlerting, type Alerting } from './alerting.ts';
 import { createChannelWorker } from './notify/channels/remote.ts';
 import { basicAuthGuard, bearerGuard } from './http/auth.ts';
@@ -260,17 +261,11 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     metrics.configReloads.inc({ result: 'success' });
     metrics.configLastReloadSuccess.set(1);
     // rules, channels, defaults, maintenance and server.token apply now; the rest is read once at start
-    const fixedAtStart = (c: Config) => stableJson({ sampling: c.sampling, storage: c.storage, server: { ...c.server, token: undefined, external_url: undefined } });
-    const restartNeeded = fixedAtStart(loaded.config) !== fixedAtStart(config);
+    const needsRestart = restartNeeded(config, loaded.config);
     config = loaded.config;
     services.applyConfig(config);
     refreshSources();
-    logger.info({ reason, restartNeeded }, restartNeeded ? 'config reloaded; sampling, storage and server changes (other than the token) take effect after a restart' : 'config reloaded');
+    logger.info({ reason, restartNeeded: needsRestart }, needsRestart ? RESTART_NOTICE : 'config reloaded');
     return { ok: true, errors: [] };
   }
-}
-
-/** JSON in which regular expressions keep their source, so a changed pattern counts as a change. */
-function stableJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (x instanceof RegExp ? `/${x.source}/${x.flags}` : x));
 }

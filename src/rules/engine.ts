@@ -30,6 +30,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Op, RuleConfig } from './rule-schema.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { AlertEvent } from './alert.ts';
 import type { Reading } from '../snapshot/snapshot.ts';
@@ -125,20 +126,6 @@ export function compare(value: number, op: Op, threshold: number): boolean {
   }
 }
 
-/** JSON with sorted keys, undefined dropped, numbers by their exact value, RegExp by source and flags. */
-function canonical(v: unknown): string {
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'number') return `n:${Object.is(v, -0) ? '0' : String(v)}`;
-  if (v instanceof RegExp) return `re:${JSON.stringify([v.source, v.flags])}`;
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const obj = v as Record<string, unknown>;
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
 /** Hash of everything that decides whether and for which label sets a rule fires (external labels included). */
 export function ruleConditionHash(r: RuleConfig, externalLabels: Readonly<Record<string, string>> = {}): string {
   const identity = {
@@ -146,7 +133,7 @@ export function ruleConditionHash(r: RuleConfig, externalLabels: Readonly<Record
     for: r.for, keep_firing_for: r.keep_firing_for, severity: r.severity, labels: r.labels,
     ...(Object.keys(externalLabels).length ? { external: externalLabels } : {}),
   };
-  return createHash('sha256').update(canonical(identity)).digest('hex').slice(0, 16);
+  return createHash('sha256').update(canonicalJson(identity)).digest('hex').slice(0, 16);
 }
 
 /** External labels + series labels + rule labels + {alertname, severity}; later ones win, as in Prometheus. */
