@@ -12,9 +12,10 @@ import { createNotifier, notifierConfigFromConfig, type Notifier, type RetryOpti
 import type { Channel } from './notify/types.ts';
 import { OUTCOMES } from './notify/delivery.ts';
 import type { ChannelWorker } from './notify/channels/remote.ts';
-import { RuleEngine, stateShape, validateRules, type ActiveAlert, type PersistedAlert } from './rules/engine.ts';
+import { RuleEngine, validateRules, type ActiveAlert, type PersistedAlert } from './rules/engine.ts';
 import type { Reading } from './snapshot/snapshot.ts';
 import { createAlertStateRepo } from './store/alert-state-repo.ts';
+import { createAlertStateStore } from './rules/state-store.ts';
 import { runSliced, runToEnd, type Slicer, type Steps } from './lib/slice.ts';
 import type { Db } from './store/db.ts';
 
@@ -72,7 +73,7 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
   const externalLabelsOf = (c: Config) => resolveExternalLabels(c.external_labels, hostname);
   const externalUrlOf = (c: Config) => resolveExternalUrl(c.server.external_url, hostname, deps.listenPort ?? portOfListen(c.server.listen) ?? 9470);
   let externalUrl = externalUrlOf(initial);
-  const stateRepo = createAlertStateRepo<PersistedAlert>(db);
+  const stateStore = createAlertStateStore({ rows: createAlertStateRepo<PersistedAlert>(db), tx: (fn) => db.tx(fn), clock });
   const channels = new Map<string, Channel>();
   let statuses: ChannelStatus[] = [];
   let secrets: string[] = [];
@@ -117,7 +118,7 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
   };
   buildChannels(initial);
 
-  const restored = stateRepo.loadAll().map((r) => r.state);
+  const restored = stateStore.restore();
   const engine = new RuleEngine({ rules: initial.rules, clock, externalLabels: externalLabelsOf(initial) });
   const droppedOnRestore = engine.importState(restored);
 
@@ -139,40 +140,9 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
   });
   if (restored.length) logger.info({ restored: restored.length }, 'alert states restored');
 
-  // Alert states are written when they change shape (new, pending→firing, keep-firing, gone), not every cycle:
-  // a value that moves while firing is re-read from the next sample after a restart anyway.
-  const persisted = new Map<string, string>(restored.map((s) => [s.fingerprint, stateShape(s)]));
-  /** rows per write transaction (see notify/pipeline.ts) */
-  const CHUNK = 200;
+  // alert states are saved by rules/state-store.ts (when their shape changes, in chunked transactions)
   function* persistSteps(): Steps<void> {
-    const now = clock.now();
-    const changed: string[] = [];
-    const shapes = new Map<string, string>();
-    for (const { fingerprint, shape } of engine.stateShapes()) {
-      shapes.set(fingerprint, shape);
-      if (persisted.get(fingerprint) !== shape) changed.push(fingerprint);
-    }
-    yield;
-    const gone = [...persisted.keys()].filter((fp) => !shapes.has(fp));
-    for (let i = 0; i < changed.length; i += CHUNK) {
-      const chunk = changed.slice(i, i + CHUNK);
-      db.tx(() => {
-        for (const fp of chunk) {
-          const st = engine.exportOne(fp);
-          if (st) stateRepo.save(fp, st, now);
-        }
-      });
-      for (const fp of chunk) persisted.set(fp, shapes.get(fp)!);
-      yield;
-    }
-    for (let i = 0; i < gone.length; i += CHUNK) {
-      const chunk = gone.slice(i, i + CHUNK);
-      db.tx(() => {
-        for (const fp of chunk) stateRepo.delete(fp);
-      });
-      for (const fp of chunk) persisted.delete(fp);
-      yield;
-    }
+    yield* stateStore.saveSteps(engine);
     metrics.alerts.reset();
     zeroAlertSeries();
     for (const c of engine.counts()) metrics.alerts.set({ alertname: c.alertname, severity: c.severity, state: c.state }, c.n);
