@@ -9,6 +9,9 @@ import { redactText } from './lib/redact.ts';
 import type { MetricsRegistry } from './metrics/registry.ts';
 import { channelSecrets, createChannel, describeChannel, type ChannelDeps, type ChannelDescription } from './notify/channels/index.ts';
 import { createNotifier, notifierConfigFromConfig, type Notifier, type RetryOptions } from './notify/pipeline.ts';
+import type { SilenceService } from './notify/silences.ts';
+import type { HistoryEntry, HistoryPage } from './store/history-repo.ts';
+import type { NotificationRecord } from './store/notification-repo.ts';
 import type { Channel } from './notify/types.ts';
 import { OUTCOMES } from './notify/delivery.ts';
 import type { ChannelWorker } from './notify/channels/remote.ts';
@@ -40,8 +43,27 @@ export interface ChannelStatus extends ChannelDescription {
   inactiveReason?: string;
 }
 
+/**
+ * What HTTP routes and the dashboard read about alerting, in one place: active alerts, history, notification
+ * records, channels, silences and the delivery queue. Readers take this, not the notifier.
+ */
+export interface AlertQueries {
+  active(): ActiveAlert[];
+  channels(): ChannelStatus[];
+  /** closed and open episodes, newest first, paged */
+  history(limit: number, offset: number): HistoryPage;
+  /** one alert's episodes, newest first */
+  historyOf(fingerprint: string, limit?: number): HistoryEntry[];
+  /** per channel: status, attempts, last error (redacted), delivered_at of this alert's latest notification */
+  records(fingerprint: string): NotificationRecord[];
+  /** silences and maintenance windows (list, mutedBy, matcherAt; create and expire for the write routes) */
+  readonly silences: SilenceService;
+  /** notifications waiting to be sent */
+  queueDepth(): number;
+}
+
 /** Rules → events → notifier, with alert state persisted after every evaluation so a restart neither re-fires nor forgets. */
-export interface Alerting {
+export interface Alerting extends AlertQueries {
   /** `unavailable`: metrics whose collector failed this cycle; their rules keep their state instead of resolving */
   evaluate(readings: readonly Reading[], unavailable?: ReadonlySet<string>): void;
   /**
@@ -56,8 +78,6 @@ export interface Alerting {
    * once the config is in effect.
    */
   applyConfig(config: Config): Promise<void>;
-  active(): ActiveAlert[];
-  channels(): ChannelStatus[];
   /** the labels every alert carries (external_labels with instance resolved) */
   externalLabels(): Record<string, string>;
   /** server.external_url, else http://<host name>:<port>: the base of every link in a notification */
@@ -230,6 +250,11 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
     },
     active: () => engine.active(),
     channels: () => statuses,
+    history: (limit, offset) => notifier.history(limit, offset),
+    historyOf: (fp, limit) => notifier.historyOf(fp, limit),
+    records: (fp) => notifier.records(fp),
+    silences: notifier.silences,
+    queueDepth: () => notifier.queueDepth(),
     externalLabels: () => engine.externalLabels(),
     externalUrl: () => externalUrl,
     start: () => notifier.start(),

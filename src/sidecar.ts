@@ -199,7 +199,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       (a) => heartbeats.routes(a),
       // CPU-heavy (it runs on a worker thread past 256 kB), so it takes the write token
       (a) => analyzeRoutes(a, { clock, logger, guard: bearerGuard(() => config.server.token) }),
-      (a) => silenceRoutes(a, alerting.notifier.silences, bearerGuard(() => config.server.token)),
+      (a) => silenceRoutes(a, alerting.silences, bearerGuard(() => config.server.token)),
       ...ui.routes,
     ],
   });

@@ -106,7 +106,7 @@ export async function testNotifyCommand(args: string[], io: Io, deps: { hostname
   await alerting.stop();
 
   let failed = 0;
-  for (const r of alerting.notifier.records(event.fingerprint)) {
+  for (const r of alerting.records(event.fingerprint)) {
     const ok = r.status === 'delivered';
     if (!ok) failed++;
     (ok ? io.stdout : io.stderr)(`${r.channel}: ${r.status} after ${r.attempts} attempt${r.attempts === 1 ? '' : 's'}${r.lastError ? `: ${r.lastError}` : ''}`);

@@ -1,4 +1,4 @@
-import type { Alerting } from '../../alerting.ts';
+import type { AlertQueries } from '../../alerting.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { ActiveAlert } from '../../rules/engine.ts';
 import type { Reading, Snapshot } from '../../snapshot/snapshot.ts';
@@ -21,7 +21,7 @@ import {
 
 export interface CoreViewsDeps {
   store: SnapshotStore;
-  alerting: Pick<Alerting, 'active' | 'channels' | 'notifier'>;
+  alerting: AlertQueries;
   clock: Clock;
   /** supplied by the probes module once wired; without it the services section is empty */
   services?: ServiceViewSource;
@@ -72,7 +72,7 @@ export function createCoreViews(deps: CoreViewsDeps): CoreViews {
   const activeViews = (): ActiveAlertView[] => {
     const list = alerting.active();
     if (list.length === 0) return [];
-    const muted = alerting.notifier.silences.matcherAt(clock.now());
+    const muted = alerting.silences.matcherAt(clock.now());
     return list
       .map((a) => activeView(a, muted(a.labels)?.id ?? null))
       .sort((a, b) => (a.state === b.state ? 0 : a.state === 'firing' ? -1 : 1) || (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) || a.activeSince - b.activeSince);
@@ -111,7 +111,7 @@ export function createCoreViews(deps: CoreViewsDeps): CoreViews {
     },
     alerts(): AlertsView {
       const now = clock.now();
-      const page = alerting.notifier.history(50, 0);
+      const page = alerting.history(50, 0);
       const history: AlertHistoryView[] = page.items.map((h) => ({
         fingerprint: h.fingerprint,
         alert: h.alert,
@@ -121,7 +121,7 @@ export function createCoreViews(deps: CoreViewsDeps): CoreViews {
         startsAt: h.startsAt,
         endsAt: h.endsAt,
         durationMs: Math.max(0, (h.endsAt ?? now) - h.startsAt),
-        deliveries: alerting.notifier.records(h.fingerprint).map((r) => ({
+        deliveries: alerting.records(h.fingerprint).map((r) => ({
           channel: r.channel,
           kind: r.kind,
           status: r.status,
@@ -135,11 +135,11 @@ export function createCoreViews(deps: CoreViewsDeps): CoreViews {
         history,
         historyTotal: page.total,
         channels: alerting.channels().map((c) => ({ name: c.name, type: c.type, active: c.active, ...(c.inactiveReason ? { inactiveReason: c.inactiveReason } : {}) })),
-        queueDepth: alerting.notifier.queueDepth(),
+        queueDepth: alerting.queueDepth(),
       };
     },
     silences(): SilenceView[] {
-      return alerting.notifier.silences.list().map((s) => ({
+      return alerting.silences.list().map((s) => ({
         id: s.id,
         source: s.source,
         status: s.status,
@@ -168,7 +168,7 @@ export function createCoreViews(deps: CoreViewsDeps): CoreViews {
       if (listeners.size === 0) return;
       const now = clock.now();
       const active = activeViews();
-      const key = `${active.map((a) => `${a.fingerprint}:${a.state}:${a.silencedBy ?? ''}`).join(',')}|${alerting.notifier.queueDepth()}`;
+      const key = `${active.map((a) => `${a.fingerprint}:${a.state}:${a.silencedBy ?? ''}`).join(',')}|${alerting.queueDepth()}`;
       if (key === lastAlertsKey && now - lastAlertsAt < ALERTS_REFRESH_MS) return;
       lastAlertsKey = key;
       lastAlertsAt = now;

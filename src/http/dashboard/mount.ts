@@ -7,7 +7,7 @@
  *   first thing in stop():  ui.close()                         // ends every SSE stream
  */
 import type { Hono } from 'hono';
-import type { Alerting } from '../../alerting.ts';
+import type { AlertQueries } from '../../alerting.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { SnapshotStore } from '../../snapshot/store.ts';
@@ -20,7 +20,7 @@ import type { HeartbeatViewSource, ServiceViewSource, TargetStatus } from './vie
 
 export interface MountDashboardDeps {
   store: SnapshotStore;
-  alerting: Pick<Alerting, 'active' | 'channels' | 'notifier'>;
+  alerting: AlertQueries;
   clock: Clock;
   logger: Logger;
   version: string;

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { Alerting } from '../../alerting.ts';
+import type { AlertQueries } from '../../alerting.ts';
 import type { ActiveAlert } from '../../rules/engine.ts';
 import { jsonError } from '../errors.ts';
 
@@ -12,9 +12,9 @@ export const pageQuery = z.strictObject({
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
 /** GET /alerts (active + paginated history) and GET /alerts/:fingerprint (the link notifications carry). */
-export function alertsRoutes(app: Hono, alerting: Alerting): void {
+export function alertsRoutes(app: Hono, alerting: AlertQueries): void {
   const records = (fp: string) =>
-    alerting.notifier.records(fp).map((r) => ({ ...r, notifiedAt: iso(r.notifiedAt), deliveredAt: iso(r.deliveredAt) }));
+    alerting.records(fp).map((r) => ({ ...r, notifiedAt: iso(r.notifiedAt), deliveredAt: iso(r.deliveredAt) }));
   const view = (a: ActiveAlert) => ({
     fingerprint: a.fingerprint,
     alert: a.alert,
@@ -26,14 +26,14 @@ export function alertsRoutes(app: Hono, alerting: Alerting): void {
     threshold: a.threshold,
     activeSince: iso(a.activeSince),
     firingSince: iso(a.firingSince),
-    silencedBy: alerting.notifier.silences.mutedBy(a.labels)?.id ?? null,
+    silencedBy: alerting.silences.mutedBy(a.labels)?.id ?? null,
     notifications: records(a.fingerprint),
   });
 
   app.get('/alerts', (c) => {
     const q = pageQuery.safeParse(c.req.query());
     if (!q.success) return jsonError(c, 400, 'invalid query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-    const page = alerting.notifier.history(q.data.limit, q.data.offset);
+    const page = alerting.history(q.data.limit, q.data.offset);
     return c.json({
       active: alerting.active().map(view),
       history: {
@@ -43,14 +43,14 @@ export function alertsRoutes(app: Hono, alerting: Alerting): void {
         items: page.items.map((h) => ({ ...h, startsAt: iso(h.startsAt), endsAt: iso(h.endsAt), notifications: records(h.fingerprint) })),
       },
       channels: alerting.channels(),
-      queueDepth: alerting.notifier.queueDepth(),
+      queueDepth: alerting.queueDepth(),
     });
   });
 
   app.get('/alerts/:fingerprint', (c) => {
     const fp = c.req.param('fingerprint');
     const current = alerting.active().find((a) => a.fingerprint === fp);
-    const episodes = alerting.notifier.historyOf(fp);
+    const episodes = alerting.historyOf(fp);
     if (!current && episodes.length === 0) return jsonError(c, 404, `no alert with fingerprint ${fp}`);
     return c.json({
       fingerprint: fp,
