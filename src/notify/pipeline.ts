@@ -6,6 +6,7 @@ import { createHistoryRepo, type HistoryEntry, type HistoryPage } from '../store
 import { createNotificationRepo, type NotificationRecord, type NotificationState } from '../store/notification-repo.ts';
 import { redactText } from '../lib/redact.ts';
 import type { AlertEvent, Channel } from './types.ts';
+import { kindOfType } from './channels/registry.ts';
 import { createOutbox } from './outbox.ts';
 import { createDelivery, type NotifierMetrics, type RetryOptions } from './delivery.ts';
 import { createSilenceService, type MaintenanceWindow, type SilenceService } from './silences.ts';
@@ -108,8 +109,12 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const channelsFor = (alert: string, own?: readonly string[]) =>
     (own ?? config.ruleChannels[alert] ?? config.defaults.channels).filter((ch) => deps.channels.has(ch));
 
-  /** Alertmanager resolves promptly only when told, so it always gets resolved events */
-  const sendResolvedOn = (ch: string) => config.defaults.sendResolved || deps.channels.get(ch)?.type === 'alertmanager';
+  /** a channel type whose far end needs resolved notices (Alertmanager) always gets them (channels/registry.ts) */
+  const sendResolvedOn = (ch: string) => {
+    if (config.defaults.sendResolved) return true;
+    const type = deps.channels.get(ch)?.type;
+    return type !== undefined && kindOfType(type).alwaysSendsResolved;
+  };
   const intervalOn = (ch: string) => {
     const resend = deps.channels.get(ch)?.resendIntervalMs;
     const repeat = config.defaults.repeatIntervalMs;

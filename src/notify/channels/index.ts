@@ -2,11 +2,8 @@ import type { Channel } from '../types.ts';
 import type { ChannelConfig } from '../../config/schema.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { createSlackChannel, DEFAULT_SLACK_API_URL } from './slack.ts';
-import { createEmailChannel, type CreateTransport } from './email.ts';
-import { createWebhookChannel } from './webhook.ts';
-import { createAlertmanagerChannel } from './alertmanager.ts';
-import { safeHost, urlSecrets } from './http-errors.ts';
+import type { CreateTransport } from './email.ts';
+import { channelKind, type ChannelDescription } from './registry.ts';
 import { redactText } from '../../lib/redact.ts';
 
 export interface ChannelDeps {
@@ -25,41 +22,14 @@ export interface ChannelDeps {
 
 /** Every string in a channel's config that must never be shown: tokens, passwords, webhook paths/queries, header values. */
 export function channelSecrets(cfg: ChannelConfig): string[] {
-  let out: string[];
-  switch (cfg.type) {
-    case 'slack':
-      out = [cfg.token, ...(cfg.api_url ? urlSecrets(cfg.api_url, false) : [])];
-      break;
-    case 'email':
-      out = urlSecrets(cfg.url, false);
-      break;
-    case 'webhook':
-      out = [...urlSecrets(cfg.url, true), ...Object.values(cfg.headers)];
-      break;
-    case 'alertmanager':
-      out = urlSecrets(cfg.url, false);
-      break;
-  }
+  const out = channelKind(cfg).secrets(cfg);
   return [...new Set(out.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
 }
 
-/** What an API or dashboard may show about a channel: type, Slack channel, host. No secrets. */
-export interface ChannelDescription {
-  type: ChannelConfig['type'];
-  host: string;
-  channel?: string;
-}
+export type { ChannelDescription } from './registry.ts';
 
 export function describeChannel(cfg: ChannelConfig): ChannelDescription {
-  switch (cfg.type) {
-    case 'slack':
-      return { type: 'slack', channel: cfg.channel, host: safeHost(cfg.api_url ?? DEFAULT_SLACK_API_URL) };
-    case 'email':
-      return { type: 'email', host: safeHost(cfg.url) };
-    case 'webhook':
-    case 'alertmanager':
-      return { type: cfg.type, host: safeHost(cfg.url) };
-  }
+  return channelKind(cfg).describe(cfg);
 }
 
 /** Builds the channel for a config entry; a config that cannot be used throws an Error whose text has no secret. */
@@ -72,17 +42,13 @@ export function createChannel(name: string, cfg: ChannelConfig, deps: ChannelDep
 }
 
 function build(name: string, cfg: ChannelConfig, deps: ChannelDeps): Channel {
-  const secrets = channelSecrets(cfg);
-  const fetchFn = deps.fetch ?? globalThis.fetch;
-  const now = deps.clock ? () => deps.clock!.now() : () => Date.now();
-  switch (cfg.type) {
-    case 'slack':
-      return createSlackChannel(name, cfg, { fetch: fetchFn, now, externalUrl: deps.externalUrl, logger: deps.logger, secrets });
-    case 'email':
-      return createEmailChannel(name, cfg, { createTransport: deps.createTransport, logger: deps.logger, externalUrl: deps.externalUrl, version: deps.version, secrets });
-    case 'webhook':
-      return createWebhookChannel(name, cfg, { fetch: fetchFn, now, externalUrl: deps.externalUrl, version: deps.version, secrets });
-    case 'alertmanager':
-      return createAlertmanagerChannel(name, cfg, { fetch: fetchFn, now, externalUrl: deps.externalUrl, version: deps.version, secrets });
-  }
+  return channelKind(cfg).create(name, cfg, {
+    fetch: deps.fetch ?? globalThis.fetch,
+    now: deps.clock ? () => deps.clock!.now() : () => Date.now(),
+    externalUrl: deps.externalUrl,
+    logger: deps.logger,
+    version: deps.version,
+    createTransport: deps.createTransport,
+    secrets: channelSecrets(cfg),
+  });
 }

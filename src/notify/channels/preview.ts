@@ -5,24 +5,8 @@
  */
 import type { ChannelConfig } from '../../config/schema.ts';
 import type { AlertEvent } from '../types.ts';
-import { postableAlerts } from './alertmanager.ts';
-import { emailParts } from './email.ts';
-import { safeHost } from './http-errors.ts';
-import { DEFAULT_SLACK_API_URL, slackMessage } from './slack.ts';
-import { webhookPayload } from './webhook.ts';
+import { channelKind } from './registry.ts';
 
 export async function previewChannel(name: string, cfg: ChannelConfig, events: readonly AlertEvent[], opts: { externalUrl: string; now: number }): Promise<string> {
-  const json = (v: unknown) => JSON.stringify(v, null, 2);
-  switch (cfg.type) {
-    case 'slack':
-      return `POST ${safeHost(cfg.api_url ?? DEFAULT_SLACK_API_URL)} chat.postMessage\n${json(slackMessage(cfg.channel, events, opts.externalUrl))}`;
-    case 'email': {
-      const { subject, text } = await emailParts(events, opts.externalUrl);
-      return `SMTP ${cfg.url ? safeHost(cfg.url) : '(no url)'}\nFrom: ${cfg.from}\nTo: ${cfg.to.join(', ')}\nSubject: ${subject}\n\n${text}`;
-    }
-    case 'webhook':
-      return `POST ${cfg.url ? safeHost(cfg.url) : '(no url)'}\n${json(webhookPayload(name, events, opts.externalUrl))}`;
-    case 'alertmanager':
-      return `POST ${cfg.url ? safeHost(cfg.url) : '(no url)'}/api/v2/alerts\n${json(postableAlerts(events, opts.now, cfg.resend_interval, opts.externalUrl))}`;
-  }
+  return channelKind(cfg).preview(name, cfg, events, opts);
 }

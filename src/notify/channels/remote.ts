@@ -12,6 +12,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { eventsJson } from '../../store/event-json.ts';
 import { redactText } from '../../lib/redact.ts';
 import { channelSecrets } from './index.ts';
+import { resendPolicy } from './registry.ts';
 import { NotifyError, type AlertEvent, type Channel } from '../types.ts';
 
 export type ToWorker =
@@ -89,7 +90,7 @@ export function createChannelWorker(logger: Logger): ChannelWorker {
   const proxy = (name: string, cfg: ChannelConfig, gen: number): Channel => ({
     name,
     type: cfg.type,
-    ...(cfg.type === 'alertmanager' ? { resendIntervalMs: cfg.resend_interval } : {}),
+    ...resendPolicy(cfg),
     send(events: AlertEvent[], signal: AbortSignal): Promise<void> {
       if (gen !== generation || !lastConfig) {
         return Promise.reject(new NotifyError(`channel ${name}: its worker was reconfigured or stopped`, { recoverable: true, reason: 'worker_stopped' }));
