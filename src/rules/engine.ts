@@ -32,52 +32,14 @@ import { createHash } from 'node:crypto';
 import type { Op, RuleConfig } from './rule-schema.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
 import type { Clock } from '../lib/clock.ts';
-import type { AlertEvent } from './alert.ts';
+import type { ActiveAlert, AlertEvent, AlertInstance, AlertStateName, PersistedAlert } from './alert.ts';
 import type { Reading } from '../snapshot/snapshot.ts';
 import { alertFingerprint } from './fingerprint.ts';
 import { compileMatchers, type LabelPredicate } from './matchers.ts';
 import { defaultSummary, renderTemplate } from './templates.ts';
 import { runToEnd, type Steps } from '../lib/slice.ts';
 
-export type AlertStateName = 'pending' | 'firing';
-type Severity = AlertEvent['severity'];
-
-export interface ActiveAlert {
-  state: AlertStateName;
-  fingerprint: string;
-  alert: string;
-  severity: Severity;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  summary: string;
-  value: number;
-  threshold: number;
-  /** epoch ms: when the condition started holding (pending since) */
-  activeSince: number;
-  /** epoch ms: when it started firing */
-  firingSince?: number;
-  /** epoch ms: firing, but the condition has not held since then (keep_firing_for running) */
-  keepFiringSince?: number;
-  /** the rule's channels; undefined means the configured defaults */
-  channels: string[] | undefined;
-}
-
-/** One alert instance as plain JSON, for surviving a restart. */
-export interface PersistedAlert {
-  alert: string;
-  /** hash of the rule's condition/identity; a changed rule does not inherit states */
-  ruleHash: string;
-  fingerprint: string;
-  state: AlertStateName;
-  labels: Record<string, string>;
-  seriesLabels: Record<string, string>;
-  annotations: Record<string, string>;
-  /** null when the value was NaN or ±Inf (JSON has no such numbers) */
-  value: number | null;
-  activeSince: number;
-  firingSince?: number;
-  keepFiringSince?: number;
-}
+export type { ActiveAlert, AlertStateName, PersistedAlert } from './alert.ts';
 
 export interface RuleEngineOptions {
   rules: RuleConfig[];
@@ -90,17 +52,7 @@ export interface RuleEngineOptions {
   externalLabels?: Readonly<Record<string, string>>;
 }
 
-interface Instance {
-  fingerprint: string;
-  state: AlertStateName;
-  labels: Record<string, string>;
-  seriesLabels: Record<string, string>;
-  annotations: Record<string, string>;
-  value: number;
-  activeSince: number;
-  firingSince?: number;
-  keepFiringSince?: number;
-}
+type Instance = AlertInstance;
 
 interface CompiledRule {
   rule: RuleConfig;

@@ -1,18 +1,14 @@
 import type { Db } from './db.ts';
 import type { AlertEvent } from '../rules/alert.ts';
 
-export interface HistoryEntry {
+/** One alert episode (firing until resolved): the alert record as stored, null where a value was not a finite number. */
+export interface HistoryEntry extends Pick<AlertEvent, 'fingerprint' | 'alert' | 'labels' | 'annotations' | 'summary' | 'startsAt'> {
   id: number;
-  fingerprint: string;
-  alert: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
+  /** as stored (any text an older version wrote) */
   severity: string;
-  state: 'firing' | 'resolved';
+  state: AlertEvent['kind'];
   value: number | null;
   threshold: number | null;
-  summary: string;
-  startsAt: number;
   endsAt: number | null;
 }
 

@@ -1,21 +1,13 @@
 import type { AlertEvent } from '../types.ts';
+import type { ActiveAlert } from '../../rules/alert.ts';
 
-/** A firing alert as the rule engine lists it (its active set). */
-export interface ActiveAlertLike {
-  fingerprint: string;
-  alert: string;
-  labels: Record<string, string>;
+/**
+ * A firing alert as the rule engine lists it (its active set): the engine's ActiveAlert, with the extras used
+ * when no earlier event is stored for the alert optional, and any severity text.
+ */
+export type ActiveAlertLike = Pick<ActiveAlert, 'fingerprint' | 'alert' | 'labels' | 'state' | 'value' | 'annotations'> & {
   severity: string;
-  state: 'pending' | 'firing';
-  value: number;
-  annotations: Record<string, string>;
-  channels?: string[] | undefined;
-  /** optional extras used when no earlier event is stored for the alert */
-  firingSince?: number | undefined;
-  activeSince?: number | undefined;
-  threshold?: number | undefined;
-  summary?: string | undefined;
-}
+} & { [K in 'channels' | 'firingSince' | 'activeSince' | 'threshold' | 'summary']?: ActiveAlert[K] | undefined };
 
 export interface RepeatState {
   firingSent: boolean;
