@@ -28,16 +28,21 @@ const fields = {
     .string()
     .regex(SERVICE_ID, 'ids are 1-100 characters of a-z, 0-9, "_", "." and "-", starting with a letter or digit'),
   name: z.string().trim().min(1).max(200),
-  url: z.string().max(MAX_STRING).refine(isHttpUrl, 'must be an absolute http:// or https:// URL'),
+  url: z
+    .string()
+    .max(MAX_STRING)
+    .refine(isHttpUrl, 'must be an absolute http:// or https:// URL')
+    .meta({ format: 'uri', description: 'an absolute http:// or https:// URL' }),
   expectedVersion: z.string().trim().min(1).max(256).nullable(),
   environment: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'environments are 1-64 characters of letters, digits, "_", "." and "-"'),
   enabled: z.boolean(),
   intervalSeconds: z.number().min(1).max(86_400),
-  timeoutSeconds: z.number().min(0.1).max(300),
+  timeoutSeconds: z.number().min(0.1).max(300).describe('must not exceed intervalSeconds'),
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']),
   headers: z
     .record(z.string().regex(HEADER_NAME, 'not a valid HTTP header name'), z.string().max(MAX_STRING).regex(/^[^\r\n\0]*$/, 'header values cannot hold line breaks'))
-    .refine((h) => Object.keys(h).length <= MAX_HEADERS, `at most ${MAX_HEADERS} headers`),
+    .refine((h) => Object.keys(h).length <= MAX_HEADERS, `at most ${MAX_HEADERS} headers`)
+    .meta({ maxProperties: MAX_HEADERS, description: 'sent with every check; values are always shown as "***"' }),
   expectedStatus: z.union([statusCode, z.array(statusCode).min(1).max(100)]),
   followRedirects: z.boolean(),
   degradedLatencyMs: z.number().positive().max(600_000),
@@ -50,7 +55,8 @@ const fields = {
     // catastrophic backtracking could stall it, so regexes are for config files (written by the operator) only
     z
       .strictObject({ regex: z.string() })
-      .refine(() => false, 'a version regex is only accepted in config files; use jsonPath or header through the API'),
+      .refine(() => false, 'a version regex is only accepted in config files; use jsonPath or header through the API')
+      .describe('config files only: always a 400 through the API'),
   ], { error: 'expected {"jsonPath": "…"} or {"header": "…"}' }),
 };
 
@@ -59,27 +65,31 @@ const timeoutWithinInterval = (s: { intervalSeconds?: number; timeoutSeconds?: n
     ctx.addIssue({ code: 'custom', path: ['timeoutSeconds'], message: 'must not exceed intervalSeconds' });
 };
 
+/** The whole service's fields, without the cross-field check (the OpenAPI description derives PUT's body from it). */
+export const serviceInputObject = z.strictObject({
+  id: fields.id,
+  name: fields.name.optional(),
+  url: fields.url,
+  expectedVersion: fields.expectedVersion.optional(),
+  environment: fields.environment.optional(),
+  enabled: fields.enabled.optional(),
+  intervalSeconds: fields.intervalSeconds.optional(),
+  timeoutSeconds: fields.timeoutSeconds.optional(),
+  method: fields.method.optional(),
+  headers: fields.headers.optional(),
+  expectedStatus: fields.expectedStatus.optional(),
+  followRedirects: fields.followRedirects.optional(),
+  degradedLatencyMs: fields.degradedLatencyMs.nullable().optional(),
+  failureThreshold: fields.failureThreshold.optional(),
+  successThreshold: fields.successThreshold.optional(),
+  version: fields.version.nullable().optional(),
+});
+
 /** POST /services and PUT /services/:id: a whole service (only id and url required). */
-export const serviceInputSchema = z
-  .strictObject({
-    id: fields.id,
-    name: fields.name.optional(),
-    url: fields.url,
-    expectedVersion: fields.expectedVersion.optional(),
-    environment: fields.environment.optional(),
-    enabled: fields.enabled.optional(),
-    intervalSeconds: fields.intervalSeconds.optional(),
-    timeoutSeconds: fields.timeoutSeconds.optional(),
-    method: fields.method.optional(),
-    headers: fields.headers.optional(),
-    expectedStatus: fields.expectedStatus.optional(),
-    followRedirects: fields.followRedirects.optional(),
-    degradedLatencyMs: fields.degradedLatencyMs.nullable().optional(),
-    failureThreshold: fields.failureThreshold.optional(),
-    successThreshold: fields.successThreshold.optional(),
-    version: fields.version.nullable().optional(),
-  })
-  .superRefine(timeoutWithinInterval);
+export const serviceInputSchema = serviceInputObject.superRefine(timeoutWithinInterval);
+
+/** PUT /services/:id as sent: the id may be left out (the path's is taken); validated as serviceInputSchema after that. */
+export const servicePutBodySchema = serviceInputObject.partial({ id: true }).superRefine(timeoutWithinInterval);
 export type ServiceInput = z.output<typeof serviceInputSchema>;
 
 /**

@@ -105,7 +105,8 @@ const uptimeView = (w: UptimeWindow) => ({
   failures: w.failures,
 });
 
-const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+/** GET /health/:id?limit= (exported for the OpenAPI description) */
+export const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20).describe('how many recent checks, newest first') });
 
 /**
  * GET /services, GET /services/:id, POST /services, PUT|PATCH|DELETE /services/:id, POST|PATCH
