@@ -23,6 +23,7 @@ import { openDatabase } from './store/db.ts';
 import { createHttpApp } from './http/app.ts';
 import { mountDashboard } from './http/dashboard/mount.ts';
 import { heartbeatViews } from './http/dashboard/adapters.ts';
+import type { DemoPanel } from './http/dashboard/views.ts';
 import { listen, type Listening } from './http/server.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
@@ -55,6 +56,10 @@ export interface SidecarDeps {
   retry?: Partial<RetryOptions>;
   /** the port start() will listen on, for the default external URL (http://<host name>:<port>) */
   listenPort?: number;
+  /** further routes on the sidecar's own app, before the dashboard's (`prodpulse demo` mounts /demo/fault) */
+  routes?: ((app: Hono) => void)[];
+  /** demo mode only: the dashboard shows a Demo panel of fault buttons */
+  demoPanel?: DemoPanel;
 }
 
 export interface Sidecar {
@@ -178,6 +183,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     historyPoints: config.sampling.history,
     heartbeats: heartbeatViews(heartbeats.tracker, status, () => clock.now()),
     hostStatus: () => status.get('host', facts.hostname)?.status,
+    ...(deps.demoPanel ? { demo: deps.demoPanel } : {}),
   });
   store.subscribe(() => ui.evaluated());
 
@@ -200,6 +206,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       // CPU-heavy (it runs on a worker thread past 256 kB), so it takes the write token
       (a) => analyzeRoutes(a, { clock, logger, guard: bearerGuard(() => config.server.token) }),
       (a) => silenceRoutes(a, alerting.notifier.silences, bearerGuard(() => config.server.token)),
+      ...(deps.routes ?? []),
       ...ui.routes,
     ],
   });
