@@ -153,14 +153,17 @@ prodpulse demo: the real sidecar, 1 s sampling, the shipped rules
   API token     ${demo.token}   (silences from the dashboard; heartbeat pushes)
   alerts        ${demo.channels.join(', ') === 'terminal' ? 'print here (a webhook channel on loopback)' : `go to ${demo.channels.join(', ')} (configured through the environment)`}
 
-faults (also on the control port ${demo.controlUrl}):
-  ${curl(demo.url, 'payment', 'HIGH_CPU')}          → payment DEGRADED, HIGH_CPU
-  ${curl(demo.url, 'auth', 'HIGH_ERROR_RATE')}      → auth DEGRADED, HIGH_ERROR_RATE
-  ${curl(demo.url, 'reporting', 'DOWN')}            → after 5 s without a heartbeat: DOWN, SERVICE_DOWN
-  ${curl(demo.url, dep, 'VERSION')}   → VERSION DRIFT (VersionDrift)
-  ${curl(demo.url, dep, 'SLOW')}      → ServiceSlow (slower than ${DEMO_DEGRADED_LATENCY})
-  ${curl(demo.url, dep, 'DOWN')}      → ServiceDown after 3 failed checks
-  ${curl(demo.url, 'all', 'RECOVER')}             → everything back to HEALTHY
+faults (on the sidecar as below, or the same path on the control port ${demo.controlUrl}):
+  # payment DEGRADED by HIGH_CPU (CPU > 85 %)
+  ${curl(demo.url, 'payment', 'HIGH_CPU')}
+  # auth DEGRADED by HIGH_ERROR_RATE (error rate > 0.10)
+  ${curl(demo.url, 'auth', 'HIGH_ERROR_RATE')}
+  # reporting stops pushing: DOWN (SERVICE_DOWN, HeartbeatMissed) after 5 s without a heartbeat
+  ${curl(demo.url, 'reporting', 'DOWN')}
+  # ${dep} reports another version: VERSION DRIFT (VersionDrift); SLOW: ServiceSlow (over ${DEMO_DEGRADED_LATENCY}); DOWN: ServiceDown after 3 failed checks
+  ${curl(demo.url, dep, 'VERSION')}
+  # everything back to HEALTHY (RECOVER or NONE; a single target works too)
+  ${curl(demo.url, 'all', 'RECOVER')}
 Ctrl-C stops everything.
 `;
 }
