@@ -24,6 +24,7 @@ import { createHttpApp } from './http/app.ts';
 import { mountDashboard } from './http/dashboard/mount.ts';
 import { heartbeatViews } from './http/dashboard/adapters.ts';
 import type { DemoPanel } from './http/dashboard/views.ts';
+import type { ApiOperation } from './http/openapi/registry.ts';
 import { listen, type Listening } from './http/server.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
@@ -60,6 +61,8 @@ export interface SidecarDeps {
   routes?: ((app: Hono) => void)[];
   /** demo mode only: the dashboard shows a Demo panel of fault buttons */
   demoPanel?: DemoPanel;
+  /** descriptions of `routes` for /openapi.json */
+  extraApi?: readonly (readonly ApiOperation[])[];
 }
 
 export interface Sidecar {
@@ -184,6 +187,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     heartbeats: heartbeatViews(heartbeats.tracker, status, () => clock.now()),
     hostStatus: () => status.get('host', facts.hostname)?.status,
     ...(deps.demoPanel ? { demo: deps.demoPanel } : {}),
+    ...(deps.extraApi ? { extraApi: deps.extraApi } : {}),
   });
   store.subscribe(() => ui.evaluated());
 

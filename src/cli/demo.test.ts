@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { responseChecker } from '../../test/support/openapi.ts';
 import { waitFor } from '../../test/support/wait.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { banner, startDemo, type Demo } from './demo.ts';
@@ -122,4 +123,21 @@ test('a real channel configured through the environment replaces the terminal', 
   assert.deepEqual(demo.channels, ['team-slack', 'oncall-email', 'webhook', 'alertmanager']);
   const alerts = (await (await fetch(`${demo.url}/alerts`)).json()) as { channels: { name: string; active: boolean }[] };
   assert.deepEqual(alerts.channels.filter((c) => c.active).map((c) => c.name), ['webhook']);
+});
+
+test('in demo mode /openapi.json documents /demo/fault, and its real answers match the document', async (t) => {
+  const demo = await startDemo({ host: '127.0.0.1', port: 0, logger: silentLogger(), print: () => undefined, env: {} });
+  t.after(() => demo.stop());
+  const doc = (await (await fetch(`${demo.url}/openapi.json`)).json()) as Parameters<typeof responseChecker>[0];
+  assert.ok(doc.paths['/demo/fault']?.post && doc.paths['/demo/fault']?.get, 'documented');
+  const check = responseChecker(doc);
+  const calls: [string, Response][] = [
+    ['get', await fetch(`${demo.url}/demo/fault`)],
+    ['post', await post(`${demo.url}/demo/fault`, { target: 'pricing-api', fault: 'SLOW' })],
+    ['post', await post(`${demo.url}/demo/fault`, { target: 'pricing-api', fault: 'HIGH_CPU' })],
+    ['post', await fetch(`${demo.url}/demo/fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' })],
+    ['post', await fetch(`${demo.url}/demo/fault`, { method: 'POST', body: 'target=auth&fault=DOWN' })],
+  ];
+  assert.deepEqual(calls.map(([, r]) => r.status), [200, 200, 400, 400, 415]);
+  for (const [method, r] of calls) assert.deepEqual(check(method, '/demo/fault', r.status, r.headers.get('content-type') ?? '', await r.json()), []);
 });

@@ -26,6 +26,7 @@ import { startDependency, type Dependency } from '../demo/dependency.ts';
 import { DemoFaults } from '../demo/faults.ts';
 import { startPusher, type Pusher } from '../demo/pusher.ts';
 import { demoRoutes } from '../demo/routes.ts';
+import { demoApi } from '../demo/routes.api.ts';
 import { startTerminalChannel } from '../demo/terminal.ts';
 import type { Io } from './check.ts';
 
@@ -100,6 +101,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       listenPort: opts.port,
       routes: [(app) => demoRoutes(app, faults)],
       demoPanel: { targets: faults.targets, controlUrl: '/demo/fault', state: () => faults.state() },
+      extraApi: [demoApi],
     });
     let listening: Listening;
     try {
