@@ -191,7 +191,14 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
   }
   // the terminal shows alerts and faults; the sidecar's own logs only from warnings up unless LOG_LEVEL says otherwise
   const logger = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
-  const demo = await startDemo({ ...at, controlPort, logger, print: io.stdout, env: io.env });
+  let demo: Demo;
+  try {
+    demo = await startDemo({ ...at, controlPort, logger, print: io.stdout, env: io.env });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    io.stderr(`prodpulse demo: cannot start: ${e.message}${e.code === 'EADDRINUSE' ? ' (is a sidecar already running there? choose another with --listen 127.0.0.1:PORT)' : ''}`);
+    return 1;
+  }
   io.stdout(banner(demo));
   return new Promise<number>((resolve) => {
     let stopping = false;

@@ -46,3 +46,20 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     for (const u of urls) await assert.rejects(fetch(u), `${u} still answers`);
   });
 }
+
+test('demo on a port already taken: a clear message and exit 1, nothing left running', async (t) => {
+  const { createServer } = await import('node:net');
+  const busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => busy.close(() => r())));
+  const port = (busy.address() as { port: number }).port;
+  const child = spawn(process.execPath, [MAIN, 'demo', '--listen', `127.0.0.1:${port}`], { env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const hard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(hard);
+  assert.equal(code, 1, out);
+  assert.match(out, /prodpulse demo: cannot start: listen EADDRINUSE.*choose another with --listen/);
+});
