@@ -23,6 +23,7 @@ import { openDatabase } from './store/db.ts';
 import { createHttpApp } from './http/app.ts';
 import { mountDashboard } from './http/dashboard/mount.ts';
 import { heartbeatViews } from './http/dashboard/adapters.ts';
+import { liveServiceViews } from './http/dashboard/service-adapter.ts';
 import type { DemoPanel } from './http/dashboard/views.ts';
 import type { ApiOperation } from './http/openapi/registry.ts';
 import { listen, type Listening } from './http/server.ts';
@@ -177,6 +178,8 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
   });
 
   // the dashboard: rendered sections and their event stream, after the status model has seen the snapshot
+  const serviceViews = liveServiceViews({ definitions: () => services.definitions(), status, now: () => clock.now() });
+  probeResultListeners.push((r, transitions) => serviceViews.record(r, transitions));
   const ui = mountDashboard({
     store,
     alerting,
@@ -185,6 +188,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     version: VERSION,
     historyPoints: config.sampling.history,
     heartbeats: heartbeatViews(heartbeats.tracker, status, () => clock.now()),
+    services: serviceViews,
     hostStatus: () => status.get('host', facts.hostname)?.status,
     ...(deps.demoPanel ? { demo: deps.demoPanel } : {}),
     ...(deps.extraApi ? { extraApi: deps.extraApi } : {}),

@@ -23,7 +23,7 @@ after(async () => {
   if (browser) assert.deepEqual(browser.outside, [], 'no request left 127.0.0.1');
 });
 
-test('the Demo panel: a click injects HIGH_CPU, the heartbeat row turns DEGRADED live; RECOVER all heals it', { skip }, async () => {
+test('the Demo panel: a click injects HIGH_CPU, the heartbeat row turns DEGRADED live; a version change marks drift on the dependency; RECOVER all heals both', { skip }, async () => {
   const ctx = await browser.context();
   const { page, errors } = await browser.page(ctx);
   await page.goto(`${demo.url}/`);
@@ -34,7 +34,12 @@ test('the Demo panel: a click injects HIGH_CPU, the heartbeat row turns DEGRADED
   assert.equal(demo.faults.get('payment'), 'HIGH_CPU');
   await page.waitForSelector('tr[data-heartbeat="payment"][data-status="DEGRADED"]', { timeout: 20_000 });
   await page.waitForSelector('#frag-active-alerts tr[data-alert="HIGH_CPU"]', { timeout: 10_000 });
+  // the probed dependencies are on the page too: a version change shows drift, live
+  await page.waitForSelector('tr[data-service="inventory-api"][data-status="HEALTHY"]', { timeout: 20_000 });
+  await page.click('button.demo-fault[data-target="inventory-api"][data-fault="VERSION"]');
+  await page.waitForSelector('tr[data-service="inventory-api"][data-status="DEGRADED"] .drift', { timeout: 20_000 });
   await page.click('button.demo-fault[data-target="all"][data-fault="RECOVER"]');
+  await page.waitForSelector('tr[data-service="inventory-api"][data-status="HEALTHY"]', { timeout: 20_000 });
   await page.waitForSelector('tr[data-heartbeat="payment"][data-status="HEALTHY"]', { timeout: 20_000 });
   assert.equal(demo.faults.get('payment'), 'NONE');
   assert.ok(printed.some((l) => l.startsWith('[alert firing] HIGH_CPU')), printed.join('\n'));
