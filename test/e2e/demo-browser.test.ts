@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/lib/logger.ts';
 import { launchChromium, missingChromium, type LaunchedBrowser } from '../support/browser.ts';
 
 const skip = missingChromium();
+const SCREENSHOT = new URL('../../docs/demo.png', import.meta.url).pathname;
 let browser: LaunchedBrowser;
 let demo: Demo;
 const printed: string[] = [];
@@ -24,7 +25,7 @@ after(async () => {
 });
 
 test('the Demo panel: a click injects HIGH_CPU, the heartbeat row turns DEGRADED live; a version change marks drift on the dependency; RECOVER all heals both', { skip }, async () => {
-  const ctx = await browser.context();
+  const ctx = await browser.context({ viewport: { width: 1200, height: 1100 } });
   const { page, errors } = await browser.page(ctx);
   await page.goto(`${demo.url}/`);
   await page.waitForSelector('#live[data-state="live"]', { timeout: 15_000 });
@@ -38,6 +39,9 @@ test('the Demo panel: a click injects HIGH_CPU, the heartbeat row turns DEGRADED
   await page.waitForSelector('tr[data-service="inventory-api"][data-status="HEALTHY"]', { timeout: 20_000 });
   await page.click('button.demo-fault[data-target="inventory-api"][data-fault="VERSION"]');
   await page.waitForSelector('tr[data-service="inventory-api"][data-status="DEGRADED"] .drift', { timeout: 20_000 });
+  await page.waitForSelector('#frag-active-alerts tr[data-alert="VersionDrift"]', { timeout: 10_000 });
+  // README's picture of the demo: the top of the page (overview, the Demo panel, the alerts)
+  await page.screenshot({ path: SCREENSHOT, clip: { x: 0, y: 0, width: 1200, height: 850 } });
   await page.click('button.demo-fault[data-target="all"][data-fault="RECOVER"]');
   await page.waitForSelector('tr[data-service="inventory-api"][data-status="HEALTHY"]', { timeout: 20_000 });
   await page.waitForSelector('tr[data-heartbeat="payment"][data-status="HEALTHY"]', { timeout: 20_000 });
