@@ -160,7 +160,7 @@ faults (on the sidecar as below, or the same path on the control port ${demo.con
   ${curl(demo.url, 'payment', 'HIGH_CPU')}
   # auth DEGRADED by HIGH_ERROR_RATE (error rate > 0.10)
   ${curl(demo.url, 'auth', 'HIGH_ERROR_RATE')}
-  # reporting stops pushing: DOWN (SERVICE_DOWN, HeartbeatMissed) after 5 s without a heartbeat
+  # reporting stops pushing: DOWN (SERVICE_DOWN, HeartbeatMissed) once more than 5 s pass without a heartbeat
   ${curl(demo.url, 'reporting', 'DOWN')}
   # ${dep} reports another version: VERSION DRIFT (VersionDrift); SLOW: ServiceSlow (over ${DEMO_DEGRADED_LATENCY}); DOWN: ServiceDown after 3 failed checks
   ${curl(demo.url, dep, 'VERSION')}

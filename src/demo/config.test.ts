@@ -29,7 +29,7 @@ test('the demo config: valid, the shipped rules (ServiceSlow shortened), 1 s job
   assert.equal(c.rules.find((r) => r.alert === 'ServiceSlow')?.for, 3000, 'ServiceSlow waits 3 s, not the shipped minute');
   assert.equal(c.rules.find((r) => r.alert === 'HostHighCpu')?.for, 300_000, 'the other rules as shipped');
   for (const name of ['HIGH_CPU', 'HIGH_ERROR_RATE', 'SERVICE_DOWN', 'VersionDrift', 'ServiceSlow', 'ServiceDown']) assert.ok(shipped.includes(name), name);
-  assert.deepEqual(c.heartbeats.map((h) => [h.service, h.interval, h.allowed_misses]), [['auth', 1000, 5], ['payment', 1000, 5]]);
+  assert.deepEqual(c.heartbeats.map((h) => [h.service, h.interval, h.allowed_misses, h.tolerance]), [['auth', 1000, 5, 250], ['payment', 1000, 5, 250]]);
   assert.equal(c.services.length, 1);
   assert.deepEqual(Object.keys(c.channels), ['terminal']);
   assert.deepEqual(cfg.channels, ['terminal']);
