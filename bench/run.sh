@@ -6,6 +6,7 @@
 #   ONLY="throughput cycles" npm run bench     a subset, by step name
 #   SEMI="1 2 4 8" npm run bench  also repeat the memory-under-load + throughput runs with --max-semi-space-size=N
 #   SI=1 npm run bench            also run bench/si-spawns.ts (systeminformation spawns vs /proc collectors)
+#   ONLY="probe-history-size health-query" npm run bench    issue 9: history size over 30 days, GET /health/:id p99
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/node/bin:$PATH"
@@ -33,6 +34,9 @@ for s in $STEPS; do
     probes)        step probes node bench/probes.ts ;;
     soak)          step soak node bench/soak.ts ${SOAK_IDLE:+--idle-seconds=$SOAK_IDLE} ;;
     heartbeat-ingest) step heartbeat-ingest node bench/heartbeat-ingest.ts ;;
+    # issue 9, not in the default set (~30-40 min together): ONLY="probe-history-size health-query"
+    probe-history-size) step probe-history-size node bench/probe-history-size.ts --dir=/dev/shm $([ "${QUICK:-0}" = 1 ] && echo --days=3) --keep=/dev/shm/prodpulse-month.db ;;
+    health-query)  step health-query node bench/health-query.ts $([ -f /dev/shm/prodpulse-month.db ] && echo --db=/dev/shm/prodpulse-month.db); rm -f /dev/shm/prodpulse-month.db ;;
     *) echo "unknown step $s" >&2; exit 2 ;;
   esac
 done

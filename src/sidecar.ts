@@ -3,10 +3,7 @@ import type { Collector } from './collectors/collector.ts';
 import { readStaticFacts, type StaticFacts } from './collectors/static-facts.ts';
 import { buildSources, specsOf } from './sources/index.ts';
 import type { Source, SourceKind } from './sources/source.ts';
-import { serviceDefinitions } from './config/services.ts';
-import { ServiceSources } from './probes/service-sources.ts';
-import type { Transition } from './probes/incident.ts';
-import type { ProbeResult } from './probes/types.ts';
+import { createServices } from './services/index.ts';
 import { createHeartbeats } from './heartbeats/index.ts';
 import { analyzeRoutes } from './http/routes/analyze.ts';
 import { STATUSES, StatusModel, type Target } from './status/status.ts';
@@ -22,8 +19,7 @@ import type { RetryOptions } from './notify/pipeline.ts';
 import { openDatabase } from './store/db.ts';
 import { createHttpApp } from './http/app.ts';
 import { mountDashboard } from './http/dashboard/mount.ts';
-import { heartbeatViews } from './http/dashboard/adapters.ts';
-import { liveServiceViews } from './http/dashboard/service-adapter.ts';
+import { heartbeatViews, serviceViews } from './http/dashboard/adapters.ts';
 import type { DemoPanel } from './http/dashboard/views.ts';
 import type { ApiOperation } from './http/openapi/registry.ts';
 import { listen, type Listening } from './http/server.ts';
@@ -97,19 +93,18 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
   const fixedSources = buildSources(config, { facts, ...(deps.collectors ? { collectors: deps.collectors } : {}) });
 
   const db = openDatabase(config.storage.path);
-  // one HTTP probe source per enabled service; states, the limiter and keep-alive agents live across reloads
-  const probeResultListeners: ((r: ProbeResult, transitions: readonly Transition[]) => void)[] = [];
-  const services = new ServiceSources({
-    now: () => clock.now(),
+  // services: the registry, one probe source per enabled service (states kept across reloads), history, routes
+  const services = createServices(config, {
+    db,
+    clock,
     logger,
-    onResult: (r, transitions) => {
-      for (const fn of probeResultListeners) fn(r, transitions);
-    },
+    status: (id) => status.get('service', id)?.status ?? 'UNKNOWN',
+    writeGuard: bearerGuard(() => config.server.token),
+    onSourcesChanged: () => refreshSources(),
   });
-  services.apply(serviceDefinitions(config));
   const heartbeats = createHeartbeats(config, { db, clock, logger, token: () => config.server.token });
   /** THE list the scheduler runs, rebuilt when services or the config change */
-  const currentSources = (): Source[] => [...fixedSources, ...services.all(), heartbeats.source, ...(deps.sources ?? [])];
+  const currentSources = (): Source[] => [...fixedSources, ...services.sources(), heartbeats.source, ...(deps.sources ?? [])];
   let sources = currentSources();
   metrics.define(specsOf(sources));
   // channel sends run on a worker thread (started with the first active channel) unless a test injects channel edges
@@ -178,8 +173,6 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
   });
 
   // the dashboard: rendered sections and their event stream, after the status model has seen the snapshot
-  const serviceViews = liveServiceViews({ definitions: () => services.definitions(), status, now: () => clock.now() });
-  probeResultListeners.push((r, transitions) => serviceViews.record(r, transitions));
   const ui = mountDashboard({
     store,
     alerting,
@@ -187,8 +180,8 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     logger,
     version: VERSION,
     historyPoints: config.sampling.history,
+    services: serviceViews(services, status, () => clock.now()),
     heartbeats: heartbeatViews(heartbeats.tracker, status, () => clock.now()),
-    services: serviceViews,
     hostStatus: () => status.get('host', facts.hostname)?.status,
     ...(deps.demoPanel ? { demo: deps.demoPanel } : {}),
     ...(deps.extraApi ? { extraApi: deps.extraApi } : {}),
@@ -206,10 +199,12 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     startedAt,
     version: VERSION,
     intervalMs: () => config.sampling.interval,
+    services: (environment) => services.summaries(environment),
     status: () => status.list().map((e) => ({ ...e, since: new Date(e.since).toISOString(), alerts: e.alerts.map((a) => ({ ...a, since: new Date(a.since).toISOString() })) })),
     guards,
     extraRoutes: [
       (a) => alertsRoutes(a, alerting),
+      (a) => services.routes(a),
       (a) => heartbeats.routes(a),
       // CPU-heavy (it runs on a worker thread past 256 kB), so it takes the write token
       (a) => analyzeRoutes(a, { clock, logger, guard: bearerGuard(() => config.server.token) }),
@@ -230,6 +225,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       listening = await listen(app, { ...at, ...(config.server.tls ? { tls: config.server.tls } : {}) });
       alerting.start();
       heartbeats.start();
+      services.start();
       scheduler.start();
       logger.info({ address: listening.url, intervalMs: config.sampling.interval, sources: sources.map((c) => c.name) }, 'prodpulse serving');
       return listening;
@@ -246,7 +242,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     async stop(graceMs = 4000) {
       ui.close(); // ends the dashboards' event streams, which would otherwise hold the server open
       await Promise.all([scheduler.stop(), listening?.close(graceMs)]);
-      services.close();
+      services.stop();
       heartbeats.stop();
       await alerting.stop();
       db.close();
@@ -271,7 +267,6 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       return { ok: false, errors: [message] };
     }
     for (const w of loaded.warnings) logger.warn({ config: configPath }, w);
-    services.apply(serviceDefinitions(loaded.config));
     heartbeats.applyConfig(loaded.config);
     metrics.configReloads.inc({ result: 'success' });
     metrics.configLastReloadSuccess.set(1);
@@ -279,6 +274,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     const fixedAtStart = (c: Config) => stableJson({ sampling: c.sampling, storage: c.storage, server: { ...c.server, token: undefined, external_url: undefined } });
     const restartNeeded = fixedAtStart(loaded.config) !== fixedAtStart(config);
     config = loaded.config;
+    services.applyConfig(config);
     refreshSources();
     logger.info({ reason, restartNeeded }, restartNeeded ? 'config reloaded; sampling, storage and server changes (other than the token) take effect after a restart' : 'config reloaded');
     return { ok: true, errors: [] };

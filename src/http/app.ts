@@ -18,6 +18,8 @@ export interface HttpDeps {
   intervalMs: () => number;
   /** HEALTHY / DEGRADED / DOWN per target, for /metrics/live */
   status?: () => unknown;
+  /** GET /health's `services` (serviceSummaries from routes/services.ts), ?environment= passed through */
+  services?: (environment?: string) => unknown[];
   /** extra route groups (alerts, silences, …) mounted after the core ones */
   extraRoutes?: ((app: Hono) => void)[];
   /** middleware that runs before every route (basic auth) */

@@ -129,7 +129,7 @@ test('the summary never shows URL credentials or header secrets', async () => {
   const { summary } = await h.run();
   const text = JSON.stringify(summary);
   assert.ok(!text.includes('pw-1234567') && !text.includes('bob') && !text.includes('sekrit-key-123'), text);
-  assert.equal(displayUrl({ url: 'https://a.example/x?api_key=abc&page=2&signature=zz', headers: {} }), 'https://a.example/x?api_key=REDACTED&page=2&signature=REDACTED');
+  assert.equal(displayUrl({ url: 'https://a.example/x?api_key=abc&page=2&signature=zz', headers: {} }), 'https://a.example/x?api_key=[REDACTED]&page=2&signature=REDACTED');
 });
 
 test('an onResult that throws is logged; the check still publishes', async () => {

@@ -10,9 +10,40 @@ import { alertLabels } from './engine.ts';
 import { resolveExternalLabels } from './external-labels.ts';
 import { compileMatchers } from './matchers.ts';
 import { templateLabelWarnings } from './template-labels.ts';
+import { configSchema } from '../config/schema.ts';
+import { createHeartbeats } from '../heartbeats/index.ts';
+import { ManualClock } from '../lib/clock.ts';
+import { silentLogger } from '../lib/logger.ts';
+import { ServiceSources } from '../probes/service-sources.ts';
+import { openDatabase } from '../store/db.ts';
+import { startProbeTarget, testService } from '../../test/support/probe-target.ts';
 import { parseTemplate, renderTemplate } from './templates.ts';
 
 const SHIPPED = fileURLToPath(new URL('../../alerts.yaml', import.meta.url));
+
+/** Real probe readings: a loopback target that fails three checks (an open incident) with a drifting version. */
+async function probeSample(): Promise<Reading[]> {
+  const target = await startProbeTarget({ kind: 'json', status: 500, version: '2.2.0' });
+  const services = new ServiceSources({ now: () => Date.now(), logger: silentLogger(), onResult: () => {} });
+  try {
+    const [source] = services.apply([testService(`${target.origin}/health`, { expectedVersion: '2.1.0', degradedLatencyMs: 0 })]).added;
+    let out: Reading[] = [];
+    for (let i = 0; i < 3; i++) out = (await source!.collect(AbortSignal.timeout(10_000))).readings;
+    return out;
+  } finally {
+    services.close();
+    await target.close();
+  }
+}
+
+/** Real heartbeat readings: a job that pushed metrics, then failed. */
+function heartbeatSample(): Reading[] {
+  const clock = new ManualClock();
+  const hb = createHeartbeats(configSchema.parse({ heartbeats: [{ service: 'payment', interval: '1s', run_timeout: '1m' }] }), { db: openDatabase(':memory:'), clock, logger: silentLogger(), token: () => undefined });
+  hb.tracker.ping('payment', { kind: 'success', pushed: { cpu: 0.5, memory: 0.5, latencySeconds: 0.01, errorRate: 0 } });
+  hb.tracker.ping('payment', { kind: 'fail', message: 'exit 1' });
+  return hb.source.read(clock.now()).readings;
+}
 
 test('load warns, with FILE:LINE:COL and the labels that exist, when a template names a label its metric never has', () => {
   const text = `external_labels: { env: prod }
@@ -29,8 +60,8 @@ rules:
     threshold: 90%
     summary: "{{ labels.mountpoint }} is full"
     description: "{{ labels.cpu }} {{ labels.cpu }}"
-  - alert: Pushed
-    metric: service_latency_seconds
+  - alert: Custom
+    metric: custom_queue_seconds
     op: ">"
     threshold: 1
     summary: "{{ labels.anything }}"
@@ -41,8 +72,8 @@ rules:
     'a.yaml:8:14: rules[0].summary: warning: {{ labels.mountpoint }} always renders empty: host_memory_used_ratio never has a "mountpoint" label (host_memory_used_ratio has no labels; external labels: instance, env; rule labels: team)',
     'a.yaml:14:18: rules[1].description: warning: {{ labels.cpu }} always renders empty: host_filesystem_used_ratio never has a "cpu" label (host_filesystem_used_ratio has device, mountpoint, fstype; external labels: instance, env)',
   ]);
-  // a metric whose labels are not known ahead (pushed by a service) is not checked; another map can add it
-  const more = parseConfigText(text, 'a.yaml', { env: {}, metricLabels: { ...KNOWN_METRIC_LABELS, service_latency_seconds: ['service'] } });
+  // a metric no source declares is not checked; another map can add it
+  const more = parseConfigText(text, 'a.yaml', { env: {}, metricLabels: { ...KNOWN_METRIC_LABELS, custom_queue_seconds: ['service'] } });
   assert.ok(more.ok && more.warnings.length === 3 && more.warnings[2]!.includes('"anything"'));
 });
 
@@ -61,6 +92,7 @@ test('every shipped rule renders its templates against a real sample of this hos
   const external = resolveExternalLabels(config.external_labels, facts.hostname);
   const readings: Reading[] = [];
   for (const c of createCollectors(collectorOptionsFromConfig(config.sampling))) readings.push(...(await c.collect(AbortSignal.timeout(10_000))).readings);
+  readings.push(...(await probeSample()), ...heartbeatSample());
   assert.ok(config.rules.length >= 6);
   for (const rule of config.rules) {
     const ofMetric = readings.filter((x) => x.metric === rule.metric);

@@ -116,3 +116,41 @@ scrape_configs:
   assert.equal(fired.labels.job, 'prodpulse');
   assert.match(fired.annotations.summary ?? '', /^memory total \d/);
 });
+
+test('a real Prometheus scrapes the probe metrics and the exported ServiceDown rule fires on the same failed checks', { skip }, async (t) => {
+  const { readFileSync } = await import('node:fs');
+  const { parse, stringify } = await import('yaml');
+  const { startProbeTarget } = await import('../support/probe-target.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'prodpulse-probes-'));
+  const target = await startProbeTarget({ kind: 'json', status: 500, version: '2.1.0' });
+  t.after(() => target.close());
+  const shipped = parse(readFileSync(new URL('../../alerts.yaml', import.meta.url), 'utf8')) as { rules: { alert: string }[] };
+  const config = stringify({
+    sampling: { interval: '500ms' },
+    services: [{ id: 'payments', name: 'Payments', url: `${target.origin}/health`, expected_version: '2.1.0', interval: '1s', timeout: '500ms' }],
+    rules: shipped.rules.filter((r) => ['ServiceDown', 'VersionDrift', 'ServiceSlow'].includes(r.alert)),
+  });
+  const sidecar = await startSidecar({ config });
+  t.after(() => sidecar.stop());
+  writeFileSync(join(dir, 'alerts.yaml'), config);
+  const rulesFile = join(dir, 'rules.yml');
+  const exported = spawnSync(process.execPath, [MAIN, 'export-rules', join(dir, 'alerts.yaml'), '--out', rulesFile], { encoding: 'utf8' });
+  assert.equal(exported.status, 0, exported.stderr);
+  const prom = await startPrometheus({
+    config: `global: { scrape_interval: 1s, evaluation_interval: 1s }
+rule_files: [ ${rulesFile} ]
+scrape_configs:
+  - job_name: prodpulse
+    static_configs: [ { targets: ['127.0.0.1:${sidecar.port}'] } ]
+`,
+  });
+  t.after(() => prom.stop());
+  const success = await eventually(async () => (await prom.query('probe_success{service="payments"}'))[0], 20_000, 'probe_success scraped');
+  assert.equal(success.value[1], '0');
+  assert.equal(success.metric.environment, 'production');
+  const reason = await eventually(async () => (await prom.query('probe_failure_info{service="payments"} == 1'))[0], 20_000, 'failure reason scraped');
+  assert.equal(reason.metric.reason, 'status');
+  const firing = await eventually(async () => (await prom.query('ALERTS{alertname="ServiceDown",alertstate="firing"}'))[0], 30_000, 'ServiceDown firing in Prometheus');
+  assert.equal(firing.metric.service, 'payments');
+  assert.equal(firing.metric.severity, 'critical');
+});

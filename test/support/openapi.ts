@@ -1,7 +1,11 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
-type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>; components: { schemas: Record<string, unknown> } };
+type Content = Record<string, { schema: unknown }>;
+type Doc = {
+  paths: Record<string, Record<string, { requestBody?: { content: Content }; responses: Record<string, { content?: Content }> }>>;
+  components: { schemas: Record<string, unknown> };
+};
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 
@@ -29,5 +33,28 @@ export function responseChecker(doc: Doc) {
       cache.set(key, validate);
     }
     return validate(body) ? [] : (validate.errors ?? []).map((e) => `${key}: ${e.instancePath || '(body)'} ${e.message} ${JSON.stringify(e.params)}`);
+  };
+}
+
+/**
+ * Checks a JSON request body against the operation's documented request body schema. Returns the problems (empty
+ * when the document accepts the body): a body the server took (2xx) that the document refuses is a wrong document.
+ */
+export function requestChecker(doc: Doc) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const cache = new Map<string, ReturnType<Ajv2020['compile']>>();
+  return (method: string, pathTemplate: string, body: unknown): string[] => {
+    const op = doc.paths[pathTemplate]?.[method.toLowerCase()];
+    if (!op) return [`${method} ${pathTemplate} is not in the document`];
+    const media = op.requestBody?.content['application/json'];
+    if (!media) return [`${method} ${pathTemplate}: no JSON request body documented`];
+    const key = `${method} ${pathTemplate}`;
+    let validate = cache.get(key);
+    if (!validate) {
+      validate = ajv.compile({ ...(media.schema as object), components: doc.components });
+      cache.set(key, validate);
+    }
+    return validate(body) ? [] : (validate.errors ?? []).map((e) => `${key} request: ${e.instancePath || '(body)'} ${e.message} ${JSON.stringify(e.params)}`);
   };
 }

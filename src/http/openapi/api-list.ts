@@ -4,9 +4,12 @@
  */
 import { dashboardApi } from '../dashboard/dashboard.api.ts';
 import { alertsApi } from '../routes/alerts.api.ts';
+import { analyzeApi } from '../routes/analyze.api.ts';
 import { healthApi } from '../routes/health.api.ts';
+import { heartbeatApi } from '../routes/heartbeat.api.ts';
 import { metricsApi } from '../routes/metrics.api.ts';
+import { servicesApi } from '../routes/services.api.ts';
 import { silencesApi } from '../routes/silences.api.ts';
 import type { ApiOperation } from './registry.ts';
 
-export const API_GROUPS: readonly (readonly ApiOperation[])[] = [metricsApi, healthApi, alertsApi, silencesApi, dashboardApi];
+export const API_GROUPS: readonly (readonly ApiOperation[])[] = [metricsApi, healthApi, alertsApi, silencesApi, servicesApi, heartbeatApi, analyzeApi, dashboardApi];

@@ -25,13 +25,24 @@ export interface ApiOperation {
   summary: string;
   description?: string;
   tag: string;
-  /** 'token': a write needing server.token (bearer or X-Prodpulse-Token); default 'read' */
-  auth?: 'read' | 'token';
+  /**
+   * 'token': a write needing server.token (bearer or X-Prodpulse-Token); 'ping': a heartbeat ping, open unless
+   * server.token or the job's token is set, then one of them as bearer, X-Prodpulse-Token or ?token=; default 'read'
+   */
+  auth?: 'read' | 'token' | 'ping';
   /** an object schema: one parameter per property */
   query?: z.ZodObject;
   /** an object schema: one parameter per property (all required) */
   pathParams?: z.ZodObject;
-  body?: { schema: z.ZodType; description?: string; contentType?: string };
+  body?: {
+    schema: z.ZodType;
+    description?: string;
+    contentType?: string;
+    /** default true */
+    required?: boolean;
+    /** further media types the route accepts (e.g. multipart/form-data beside JSON) */
+    also?: readonly { contentType: string; schema: z.ZodType }[];
+  };
   responses: Record<number, ApiResponse>;
 }
 
@@ -128,6 +139,13 @@ function parameters(conv: Converter, where: 'query' | 'path', obj: z.ZodObject |
 
 const READ_SECURITY = [{}, { basicAuth: [] }];
 const TOKEN_SECURITY = [{ bearerAuth: [] }, { tokenHeader: [] }, { basicAuth: [], tokenHeader: [] }];
+const PING_SECURITY = [{}, { bearerAuth: [] }, { tokenHeader: [] }, { tokenQuery: [] }, { basicAuth: [] }, { basicAuth: [], tokenHeader: [] }, { basicAuth: [], tokenQuery: [] }];
+const SECURITY = { read: READ_SECURITY, token: TOKEN_SECURITY, ping: PING_SECURITY } as const;
+const UNAUTHORIZED = {
+  read: 'basic auth required (only when server.basic_auth_users is set)',
+  token: 'missing or wrong token (or basic auth credentials when configured)',
+  ping: "missing or wrong token (only when server.token or the job's token is set; or basic auth credentials when configured)",
+} as const;
 
 /** The OpenAPI 3.1 document for the given route descriptions. */
 export function buildOpenApi(opts: OpenApiOptions): Record<string, unknown> {
@@ -149,21 +167,24 @@ export function buildOpenApi(opts: OpenApiOptions): Record<string, unknown> {
         responses[status] = { description: r.description, ...(headers ? { headers } : {}), ...(content ? { content } : {}) };
       }
       // every route answers these when basic auth or the token is configured
-      responses['401'] ??= errorResponse(op.auth === 'token' ? 'missing or wrong token (or basic auth credentials when configured)' : 'basic auth required (only when server.basic_auth_users is set)');
+      responses['401'] ??= errorResponse(UNAUTHORIZED[op.auth ?? 'read']);
       responses['500'] ??= errorResponse('internal error (logged; the body never carries details)');
       const operation: Record<string, unknown> = {
         operationId: op.operationId,
         summary: op.summary,
         ...(op.description ? { description: op.description } : {}),
         tags: [op.tag],
-        security: op.auth === 'token' ? TOKEN_SECURITY : READ_SECURITY,
+        security: SECURITY[op.auth ?? 'read'],
         parameters: [...parameters(conv, 'path', op.pathParams), ...parameters(conv, 'query', op.query)],
         ...(op.body
           ? {
               requestBody: {
-                required: true,
+                required: op.body.required ?? true,
                 ...(op.body.description ? { description: op.body.description } : {}),
-                content: { [op.body.contentType ?? 'application/json']: { schema: conv.convert(op.body.schema, 'input') } },
+                content: {
+                  [op.body.contentType ?? 'application/json']: { schema: conv.convert(op.body.schema, 'input') },
+                  ...Object.fromEntries((op.body.also ?? []).map((m) => [m.contentType, { schema: conv.convert(m.schema, 'input') }])),
+                },
               },
             }
           : {}),
@@ -196,6 +217,7 @@ export function buildOpenApi(opts: OpenApiOptions): Record<string, unknown> {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'server.token from alerts.yaml' },
         tokenHeader: { type: 'apiKey', in: 'header', name: 'X-Prodpulse-Token', description: 'server.token, when basic auth uses the Authorization header' },
+        tokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: "server.token or the job's token, for heartbeat pings only (one-line curl cron jobs)" },
         basicAuth: { type: 'http', scheme: 'basic', description: 'a user from server.basic_auth_users (bcrypt hashes); only when configured' },
       },
     },

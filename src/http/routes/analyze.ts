@@ -28,7 +28,8 @@ export interface AnalyzeRouteDeps {
 
 const num = (name: string) => z.string().trim().regex(/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/, `${name} must be a number`).transform(Number);
 
-const querySchema = z.strictObject({
+/** The query options of POST /analyze (strict: an unknown parameter is a 400); its description is analyze.api.ts. */
+export const analyzeQuery = z.strictObject({
   interval: num('interval').pipe(z.number().min(1).max(86_400)).optional(),
   allowed_misses: num('allowed_misses').pipe(z.number().int().min(1).max(100)).optional(),
   tolerance: num('tolerance').pipe(z.number().min(0).max(1e9)).optional(),
@@ -53,7 +54,7 @@ export function analyzeRoutes(app: Hono, deps: AnalyzeRouteDeps = {}): void {
   const guard: MiddlewareHandler = deps.guard ?? (async (_c, next) => next());
 
   app.post('/analyze', guard, limit, async (c: Context) => {
-    const q = querySchema.safeParse(c.req.query());
+    const q = analyzeQuery.safeParse(c.req.query());
     if (!q.success) {
       const details = q.error.issues.flatMap((i) =>
         i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ parameter: k, message: 'unknown parameter' })) : [{ parameter: i.path.join('.'), message: i.message }],

@@ -39,7 +39,8 @@ export const MAX_BODY_BYTES = 10 * 1024;
 
 type Action = { kind: Ping['kind']; exitCode?: number };
 
-function parseAction(action: string | undefined): Action | string {
+/** The last path segment of a ping: what it reports, or the error (exported for the description's test). */
+export function parseAction(action: string | undefined): Action | string {
   if (action === undefined) return { kind: 'success' };
   if (action === 'start') return { kind: 'start' };
   if (action === 'fail') return { kind: 'fail' };

@@ -12,8 +12,13 @@ export const liveSchema = z
     sampleDurationMs: z.number(),
     collectors: z.record(z.string(), collector).describe('per collector: whether its last run succeeded'),
     host: z.record(z.string(), z.unknown()).describe("each successful collector's summary (units in the key names)"),
+    sources: z
+      .record(z.string(), collector.extend({ kind: z.string(), ageSeconds: z.number() }))
+      .describe('every source (host collectors and the others): its kind, whether its last run succeeded, and the age of its reading'),
+    status: z.array(z.looseObject({})).optional().describe('the status model: one entry per target'),
     history: z.array(z.object({ takenAt: z.number().describe('epoch ms'), values: z.record(z.string(), z.number()) })).optional(),
   })
+  .catchall(z.record(z.string(), z.unknown()).describe("one property per other source kind (heartbeat, service, static, …): each successful source's summary by name"))
   .meta({ id: 'LiveSnapshot' });
 
 /** GET /metrics and GET /metrics/live */
