@@ -111,3 +111,14 @@ test('a "%" in a channel password is accepted and does not break secret handling
   const r = parseConfigText('channels:\n  mail: { type: email, url: "smtp://a:pa%ss@127.0.0.1:25", from: a@b, to: [c@d] }\n', 'alerts.yaml', { env: {} });
   assert.ok(r.ok);
 });
+
+test('regexes in rules, maintenance and filters run on RE2: JS-only or over-long patterns are refused with a line', () => {
+  const rule = (m: string) => `rules:\n  - alert: A\n    metric: host_load1\n    match: { device: "${m}" }\n    op: ">"\n    threshold: 1\n`;
+  assert.match(errorsOf(rule('=~(a)\\\\1'))[0]!, /^alerts\.yaml:4:\d+: rules\[0\]\.match\.device: invalid regular expression.*RE2/);
+    assert.match(errorsOf(rule(`=~${'a'.repeat(1100)}`))[0]!, /rules\[0\]\.match\.device: a matcher value is at most 1024 characters/);
+  const mw = 'maintenance:\n  - matchers: [{ name: alertname, value: "(?<=x)y", isRegex: true }]\n    starts_at: 2026-01-01T00:00:00Z\n    ends_at: 2026-01-02T00:00:00Z\n';
+  assert.match(errorsOf(mw)[0]!, /^alerts\.yaml:2:\d+: maintenance\[0\]\.matchers\[0\]\.value: invalid regular expression/);
+  assert.match(errorsOf('sampling:\n  network:\n    exclude: "(?!lo)"\n')[0]!, /^alerts\.yaml:3:14: sampling\.network\.exclude: invalid regular expression/);
+  const ok = parseConfigText('sampling:\n  network:\n    exclude: "(x+x+)+y"\n', 'alerts.yaml', { env: {} });
+  assert.ok(ok.ok && ok.config.sampling.network.exclude?.test('x'.repeat(5000)) === false);
+});

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { validateMatchers } from '../rules/matchers.ts';
 import { durationMs } from './duration.ts';
+import { MAX_LABEL_NAME_LENGTH, MAX_MATCHER_VALUE_LENGTH, MAX_MATCHERS, patternProblem, SafeRegExp } from '../lib/safe-regex.ts';
 
 /** A regular expression given as a string; compiled here so a bad pattern is a config error with a line. */
-const regex = z.string().transform((src, ctx) => {
+const regex = z.string().transform((src, ctx): RegExp => {
   try {
-    return new RegExp(src);
+    return new SafeRegExp(src); // RE2: linear time, length-capped (src/lib/safe-regex.ts)
   } catch (err) {
     ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(err as Error).message}` });
     return z.NEVER;
@@ -30,7 +31,7 @@ const deviceFilter = (defaultExclude: string | undefined) =>
   z
     .strictObject({
       include: regex.optional(),
-      exclude: defaultExclude === undefined ? regex.optional() : regex.default(new RegExp(defaultExclude)),
+      exclude: defaultExclude === undefined ? regex.optional() : regex.default(new SafeRegExp(defaultExclude)),
     })
     .prefault({});
 
@@ -42,8 +43,8 @@ export const samplingSchema = z
     collectors: collectorsEnabled,
     filesystem: z
       .strictObject({
-        mount_points_exclude: regex.default(new RegExp(DEFAULT_MOUNT_POINTS_EXCLUDE)),
-        fs_types_exclude: regex.default(new RegExp(DEFAULT_FS_TYPES_EXCLUDE)),
+        mount_points_exclude: regex.default(new SafeRegExp(DEFAULT_MOUNT_POINTS_EXCLUDE)),
+        fs_types_exclude: regex.default(new SafeRegExp(DEFAULT_FS_TYPES_EXCLUDE)),
       })
       .prefault({}),
     disk: deviceFilter(DEFAULT_DISK_DEVICE_EXCLUDE),
@@ -127,7 +128,7 @@ export const OPS = ['>', '>=', '<', '<=', '==', '!='] as const;
 export type Op = (typeof OPS)[number];
 
 /** match: { label: "value" } for equality, { label: "=~regex" } or "!=value" / "!~regex" for the others. */
-const matcherValue = z.string();
+const matcherValue = z.string().max(MAX_MATCHER_VALUE_LENGTH + 2, `a matcher value is at most ${MAX_MATCHER_VALUE_LENGTH} characters`); // + the operator (=~, !=, !~)
 
 const thresholdValue = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?\s*%$/, 'must be a number or a percentage like "90%"')]);
 
@@ -135,7 +136,7 @@ export const ruleSchema = z
   .strictObject({
     alert: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a valid Prometheus alert name ([a-zA-Z_][a-zA-Z0-9_]*)'),
     metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a valid metric name'),
-    match: z.record(z.string(), matcherValue).default({}),
+    match: z.record(z.string().max(MAX_LABEL_NAME_LENGTH), matcherValue).default({}),
     op: z.enum(OPS),
     threshold: thresholdValue,
     clear: thresholdValue.optional(),
@@ -180,26 +181,23 @@ export type RuleConfig = z.infer<typeof ruleSchema>;
 
 // ---- silences / maintenance --------------------------------------------------------------------------------
 export const matcherSchema = z.strictObject({
-  name: z.string().min(1),
-  value: z.string(),
+  name: z.string().min(1).max(MAX_LABEL_NAME_LENGTH, `a label name is at most ${MAX_LABEL_NAME_LENGTH} characters`),
+  value: z.string().max(MAX_MATCHER_VALUE_LENGTH, `a matcher value is at most ${MAX_MATCHER_VALUE_LENGTH} characters`),
   isRegex: z.boolean().default(false),
   isEqual: z.boolean().default(true),
 });
 const maintenanceSchema = z
   .strictObject({
     comment: z.string().default(''),
-    matchers: z.array(matcherSchema).min(1),
+    matchers: z.array(matcherSchema).min(1).max(MAX_MATCHERS, `at most ${MAX_MATCHERS} matchers`),
     starts_at: z.coerce.date(),
     ends_at: z.coerce.date(),
   })
   .superRefine((w, ctx) => {
     w.matchers.forEach((m, i) => {
       if (!m.isRegex) return;
-      try {
-        new RegExp(`^(?:${m.value})$`);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', path: ['matchers', i, 'value'], message: `invalid regular expression: ${(err as Error).message}` });
-      }
+      const problem = patternProblem(m.value);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['matchers', i, 'value'], message: `invalid regular expression: ${problem}` });
     });
     if (!(w.ends_at.getTime() > w.starts_at.getTime())) ctx.addIssue({ code: 'custom', path: ['ends_at'], message: 'ends_at must be after starts_at' });
   });

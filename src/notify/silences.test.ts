@@ -94,3 +94,12 @@ test('maintenance windows from config mute like silences and are read-only', () 
   svc.setMaintenance([]);
   assert.equal(svc.list().length, 0);
 });
+
+test('a silence regex that would backtrack forever is matched in linear time; sizes are capped', () => {
+  const input = silenceInputSchema.parse({ matchers: [{ name: 'alertname', value: '(.*.*)*!', isRegex: true }], endsAt: '2030-01-01T00:00:00Z', comment: 'x' });
+  assert.equal(matcherMatches(input.matchers[0]!, 'a'.repeat(40)), false);
+  const bad = (input: unknown) => silenceInputSchema.safeParse(input).success;
+  assert.equal(bad({ matchers: [{ name: 'a', value: 'x'.repeat(5000) }], endsAt: '2030-01-01', comment: 'x' }), false);
+  assert.equal(bad({ matchers: Array.from({ length: 40 }, (_, i) => ({ name: `l${i}`, value: 'v' })), endsAt: '2030-01-01', comment: 'x' }), false);
+  assert.equal(bad({ matchers: [{ name: 'a', value: '(?=x)', isRegex: true }], endsAt: '2030-01-01', comment: 'x' }), false);
+});

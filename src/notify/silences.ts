@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../store/db.ts';
+import { anchoredPattern, MAX_LABEL_NAME_LENGTH, MAX_MATCHER_VALUE_LENGTH, MAX_MATCHERS, patternProblem, type AnchoredPattern } from '../lib/safe-regex.ts';
 import { createSilenceRepo, type Matcher, type SilenceRow } from '../store/silence-repo.ts';
 
 export type { Matcher } from '../store/silence-repo.ts';
@@ -16,24 +17,21 @@ export interface MaintenanceWindow {
 
 const inputMatcher = z
   .strictObject({
-    name: z.string().min(1),
-    value: z.string(),
+    name: z.string().min(1).max(MAX_LABEL_NAME_LENGTH, `a label name is at most ${MAX_LABEL_NAME_LENGTH} characters`),
+    value: z.string().max(MAX_MATCHER_VALUE_LENGTH, `a matcher value is at most ${MAX_MATCHER_VALUE_LENGTH} characters`),
     isRegex: z.boolean().default(false),
     isEqual: z.boolean().default(true),
   })
   .superRefine((m, ctx) => {
     if (!m.isRegex) return;
-    try {
-      new RegExp(m.value);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: `invalid regular expression: ${(err as Error).message}` });
-    }
+    const problem = patternProblem(m.value);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: `invalid regular expression: ${problem}` });
   });
 
 /** API input for POST /silences (Alertmanager v2 field names). The HTTP layer validates with it. */
 export const silenceInputSchema = z
   .strictObject({
-    matchers: z.array(inputMatcher).min(1),
+    matchers: z.array(inputMatcher).min(1).max(MAX_MATCHERS, `at most ${MAX_MATCHERS} matchers`),
     startsAt: z.coerce.date().optional(),
     endsAt: z.coerce.date(),
     createdBy: z.string().max(200).optional(),
@@ -80,12 +78,12 @@ export interface SilenceService {
   setMaintenance(windows: readonly MaintenanceWindow[]): void;
 }
 
-const regexCache = new Map<string, RegExp | null>();
-function anchored(src: string): RegExp | null {
+const regexCache = new Map<string, AnchoredPattern | null>();
+function anchored(src: string): AnchoredPattern | null {
   let re = regexCache.get(src);
   if (re === undefined) {
     try {
-      re = new RegExp(`^(?:${src})$`);
+      re = anchoredPattern(src);
     } catch {
       re = null;
     }
