@@ -122,3 +122,12 @@ test('regexes in rules, maintenance and filters run on RE2: JS-only or over-long
   const ok = parseConfigText('sampling:\n  network:\n    exclude: "(x+x+)+y"\n', 'alerts.yaml', { env: {} });
   assert.ok(ok.ok && ok.config.sampling.network.exclude?.test('x'.repeat(5000)) === false);
 });
+
+test('durations past what a timer can hold (24.8 days) are refused with a clear message', () => {
+  assert.deepEqual(errorsOf('sampling:\n  interval: 25d\n'), ['alerts.yaml:2:13: sampling.interval: duration "25d" is too long: the limit is 24d (timers cannot wait longer)']);
+  assert.match(errorsOf('sampling:\n  interval: 1e300\n')[0]!, /^alerts\.yaml:2:13: sampling\.interval: duration 1e\+300 \(seconds\) is too long/);
+  assert.match(errorsOf('defaults:\n  repeat_interval: 999999999999d\n')[0]!, /^alerts\.yaml:2:20: defaults\.repeat_interval: .*too long/);
+  assert.match(errorsOf('rules:\n  - { alert: A, metric: host_load1, op: ">", threshold: 1, for: 30d }\n')[0]!, /rules\[0\]\.for: .*too long/);
+  const ok = parseConfigText('sampling:\n  interval: 5s\ndefaults:\n  repeat_interval: 24d\n', 'alerts.yaml', { env: {} });
+  assert.equal(ok.ok, true);
+});
