@@ -71,10 +71,40 @@ test('${VAR} and ${VAR:-default} interpolate; a whole unquoted interpolation kee
   assert.equal(r.config.rules[0]!.summary, 'at 0.75 on box');
 });
 
-test('an empty file is a valid default config', () => {
-  const r = parseConfigText('', 'alerts.yaml', { env: {} });
-  assert.ok(r.ok);
-  if (r.ok) assert.equal(r.config.sampling.interval, 5000);
+test('an empty or comment-only file is refused with a minimal example (a reload must not drop every rule)', () => {
+  for (const text of ['', '# nothing here\n\n# at all\n', '---\n', '{}\n']) {
+    const errs = errorsOf(text);
+    assert.equal(errs.length, 1, JSON.stringify(text));
+    assert.match(errs[0]!, /^alerts\.yaml:1:1: \(root\): the file has no settings .*A minimal file:\nrules:\n  - alert: HostHighLoad/s);
+  }
+  const r = parseConfigText('sampling: {}\n', 'alerts.yaml', { env: {} });
+  assert.ok(r.ok && r.config.sampling.interval === 5000, 'one section with defaults is fine');
+});
+
+test('YAML alias errors name FILE:LINE:COL: unknown alias, alias bomb', () => {
+  assert.deepEqual(errorsOf('rules:\n  - *nope\n'), ['alerts.yaml:2:5: rules[0]: unknown alias *nope (the anchor &nope must be defined before it is used)']);
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]', ''].join('\n');
+  const errs = errorsOf(bomb);
+  assert.equal(errs.length, 1);
+  assert.match(errs[0]!, /^alerts\.yaml:\d+:\d+: .*too many alias expansions/);
+});
+
+test('__proto__, constructor and prototype keys are refused where they are, not dropped silently', () => {
+  assert.deepEqual(errorsOf('rules:\n  - alert: A\n    metric: host_load1\n    op: ">"\n    threshold: 1\n    labels:\n      __proto__: x\n'), [
+    'alerts.yaml:7:7: rules[0].labels.__proto__: the key "__proto__" is not allowed (it would be dropped silently)',
+  ]);
+});
+
+test('files over 1 MiB are refused before they are parsed; NUL bytes are refused with their position', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-big-'));
+  const big = join(dir, 'alerts.yaml');
+  writeFileSync(big, `rules: []\n${'#'.repeat(2 * 1024 * 1024)}\n`);
+  const r = await loadConfigFile(big, { env: {} });
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? '' : r.errors[0]!, /alerts\.yaml:1:1: \(root\): the file is \d+ bytes; the limit is 1048576 bytes/);
+  assert.match(errorsOf('sampling:\n  interval: 5s\x00\n')[0]!, /^alerts\.yaml:2:15: \(root\): the file contains a NUL byte/);
+  const dev = await loadConfigFile('/dev/zero', { env: {} });
+  assert.equal(dev.ok, false, '/dev/zero is not read forever');
 });
 
 test('a missing file is one clear error', async () => {

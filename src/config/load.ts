@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { parse as parseYamlScalar, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.ts';
@@ -10,6 +10,17 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
 }
 
+/**
+ * The largest alerts.yaml accepted: 1 MiB. A real file is a few kB; a 10 MB one took seconds of parsing on the
+ * thread that serves /metrics and a gigabyte of memory. Checked before the file is read whole.
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** YAML aliases expanded at most this many times (a "billion laughs" file is refused, not expanded) */
+export const MAX_ALIAS_COUNT = 100;
+
+/** What `check` prints and the loader says for an empty file. */
+export const MINIMAL_CONFIG_EXAMPLE = 'rules:\n  - alert: HostHighLoad\n    metric: host_load1\n    op: ">"\n    threshold: 4';
+
 const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 const WHOLE_INTERPOLATION = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
 
@@ -17,16 +28,42 @@ const WHOLE_INTERPOLATION = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
 export async function loadConfigFile(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    const fh = await open(file, 'r');
+    try {
+      const st = await fh.stat();
+      if (!st.isFile()) return { ok: false, errors: [`${file}:1:1: cannot read file: not a regular file`] };
+      // read at most one byte past the limit: a huge (or endless, like /dev/zero) file is never read whole
+      const buf = Buffer.alloc(Math.min(st.size || MAX_CONFIG_BYTES, MAX_CONFIG_BYTES) + 1);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      if (bytesRead > MAX_CONFIG_BYTES || st.size > MAX_CONFIG_BYTES) return { ok: false, errors: [tooBig(file, Math.max(st.size, bytesRead))] };
+      text = buf.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await fh.close();
+    }
   } catch (err) {
     return { ok: false, errors: [`${file}:1:1: cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`] };
   }
   return parseConfigText(text, file, opts);
 }
 
-/** Parses alerts.yaml text; `file` is only used in messages. */
+/** Parses alerts.yaml text; `file` is only used in messages. Never throws: anything unexpected is an error line too. */
 export function parseConfigText(text: string, file: string, opts: LoadOptions = {}): LoadResult {
+  try {
+    return parseConfigTextOrThrow(text, file, opts);
+  } catch (err) {
+    return { ok: false, errors: [`${file}:1:1: (root): cannot load the file: ${firstLine((err as Error)?.message ?? String(err))}`] };
+  }
+}
+
+function parseConfigTextOrThrow(text: string, file: string, opts: LoadOptions): LoadResult {
   const env = opts.env ?? process.env;
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) return { ok: false, errors: [tooBig(file, Buffer.byteLength(text))] };
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    const col = nul - text.lastIndexOf('\n', nul - 1);
+    return { ok: false, errors: [`${file}:${line}:${col}: (root): the file contains a NUL byte; alerts.yaml must be UTF-8 text`] };
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const where = (offset: number | undefined): string => {
@@ -42,13 +79,74 @@ export function parseConfigText(text: string, file: string, opts: LoadOptions = 
   interpolate(doc, env, (node, path, message) => errors.push(`${where(node.range?.[0])}: ${formatPath(path)}: ${message}`));
   if (errors.length > 0) return { ok: false, errors };
 
-  const raw = doc.toJS() ?? {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null) || (isMap(doc.contents) && doc.contents.items.length === 0)) {
+    return {
+      ok: false,
+      errors: [
+        `${file}:1:1: (root): the file has no settings (empty or only comments); refusing it rather than dropping every rule, channel and token. A minimal file:\n${MINIMAL_CONFIG_EXAMPLE}`,
+      ],
+    };
+  }
+  const protoKeys = findKeys(doc, (k) => k === '__proto__' || k === 'constructor' || k === 'prototype');
+  if (protoKeys.length > 0) {
+    return { ok: false, errors: protoKeys.map(({ node, path }) => `${where(node.range?.[0])}: ${formatPath(path)}: the key "${path.at(-1)}" is not allowed (it would be dropped silently)`) };
+  }
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (err) {
+    return { ok: false, errors: [aliasError(doc, err as Error, where)] };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, errors: [`${where(doc.contents?.range?.[0])}: (root): expected a mapping of sections (sampling, channels, rules, …)`] };
   }
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) return { ok: true, config: parsed.data };
   return { ok: false, errors: parsed.error.issues.flatMap((issue) => describeIssue(doc, issue, where)) };
+}
+
+function tooBig(file: string, bytes: number): string {
+  return `${file}:1:1: (root): the file is ${bytes} bytes; the limit is ${MAX_CONFIG_BYTES} bytes (1 MiB): a config this large is a mistake (generated rules?)`;
+}
+
+/** An alias that cannot be resolved or expands too often, at the alias itself. */
+function aliasError(doc: Document, err: Error, where: (offset: number | undefined) => string): string {
+  const unresolved = /Unresolved alias.*: (.+)$/.exec(err.message)?.[1];
+  let at: Node | undefined;
+  let path: (string | number)[] = [];
+  visit(doc, {
+    Alias(_k, node, ancestors) {
+      if (unresolved === undefined || node.source === unresolved) {
+        at = node as unknown as Node;
+        path = pathOf(ancestors, node as unknown as Node);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  const message =
+    unresolved !== undefined
+      ? `unknown alias *${unresolved} (the anchor &${unresolved} must be defined before it is used)`
+      : /alias count|resource exhaustion/i.test(err.message)
+        ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}): a YAML "billion laughs" document is refused`
+        : `cannot resolve YAML aliases: ${firstLine(err.message)}`;
+  return `${where(at?.range?.[0])}: ${formatPath(path)}: ${message}`;
+}
+
+/** Map keys (anywhere) for which `test` holds, with their paths. */
+function findKeys(doc: Document, test: (key: string) => boolean): { node: Node; path: (string | number)[] }[] {
+  const out: { node: Node; path: (string | number)[] }[] = [];
+  visit(doc, {
+    Pair(_k, pair, ancestors) {
+      if (isScalar(pair.key) && test(String(pair.key.value))) {
+        const parent = ancestors.at(-1);
+        const parentPath = isMap(parent) ? pathOf(ancestors.slice(0, -1), parent as unknown as Node) : [];
+        out.push({ node: pair.key, path: [...parentPath, String(pair.key.value)] });
+      }
+    },
+  });
+  return out;
 }
 
 /** Replaces ${VAR} and ${VAR:-default} in scalar values, in place; reports each unset variable. */
