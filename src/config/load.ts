@@ -209,6 +209,12 @@ function describeIssue(doc: Document, issue: z.core.$ZodIssue, where: (offset: n
       return `${where(keyNode?.range?.[0] ?? nodeAt(doc, path)?.range?.[0])}: ${formatPath([...path, key])}: unknown key "${key}"`;
     });
   }
+  if (issue.code === 'invalid_key') {
+    // a record key that fails its own check (a channel name): point at the key, with the key check's message
+    const keyNode = findKeyNode(doc, path.slice(0, -1), path[path.length - 1]);
+    const inner = issue.issues.map((i) => i.message).join('; ');
+    return [`${where(keyNode?.range?.[0] ?? closestAncestor(doc, path)?.range?.[0])}: ${formatPath(path)}: invalid name: ${inner}`];
+  }
   const node = nodeAt(doc, path);
   const atPair = findKeyNode(doc, path.slice(0, -1), path[path.length - 1]);
   const offset = node?.range?.[0] ?? atPair?.range?.[0] ?? closestAncestor(doc, path)?.range?.[0];

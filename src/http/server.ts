@@ -1,7 +1,8 @@
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 
@@ -47,7 +48,33 @@ export function listen(app: Hono, opts: ListenOptions): Promise<Listening> {
       },
     ) as Server;
     server.keepAliveTimeout = 65_000;
+    answerParserErrors(server);
     server.once('error', reject);
+  });
+}
+
+/**
+ * Requests Node's HTTP parser refuses before any route sees them (malformed request line, headers over 16 kB,
+ * a header timeout) get a JSON body like every other error instead of an empty one: 400, 431 or 408.
+ */
+export function answerParserErrors(server: Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const code = err.code ?? '';
+    if (code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const error =
+      status === 431
+        ? 'request headers too large'
+        : status === 408
+          ? 'request timed out before its headers were complete'
+          : `malformed HTTP request (${code.replace(/^HPE_/, '').toLowerCase() || 'parse error'})`;
+    const body = JSON.stringify({ error });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 }
 

@@ -28,12 +28,14 @@ const inputMatcher = z
     if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: `invalid regular expression: ${problem}` });
   });
 
+const isoDate = z.coerce.date({ error: 'must be an ISO 8601 date-time, e.g. 2026-01-01T12:00:00Z' });
+
 /** API input for POST /silences (Alertmanager v2 field names). The HTTP layer validates with it. */
 export const silenceInputSchema = z
   .strictObject({
     matchers: z.array(inputMatcher).min(1).max(MAX_MATCHERS, `at most ${MAX_MATCHERS} matchers`),
-    startsAt: z.coerce.date().optional(),
-    endsAt: z.coerce.date(),
+    startsAt: isoDate.optional(),
+    endsAt: isoDate,
     createdBy: z.string().max(200).optional(),
     comment: z.string().min(1).max(2000),
   })
@@ -55,8 +57,11 @@ export interface Silence extends Omit<SilenceRow, 'updatedAt'> {
   status: SilenceStatus;
 }
 
+/** most API silences that may be active or pending at once (Alertmanager: --silences.max-silences) */
+export const MAX_SILENCES = 1000;
+
 export class SilenceError extends Error {
-  readonly code: 'not_found' | 'read_only' | 'invalid';
+  readonly code: 'not_found' | 'read_only' | 'invalid' | 'limit';
   constructor(code: SilenceError['code'], message: string) {
     super(message);
     this.name = 'SilenceError';
@@ -68,6 +73,8 @@ export interface SilenceService {
   create(input: SilenceInput): Silence;
   /** API silences (newest first) followed by maintenance windows */
   list(): Silence[];
+  /** one page of list() */
+  page(limit: number, offset: number): { total: number; items: Silence[] };
   get(id: string): Silence | undefined;
   /** ends a silence now; throws SilenceError('not_found' | 'read_only') */
   expire(id: string): Silence;
@@ -140,9 +147,21 @@ export function createSilenceService(deps: { db: Db; clock: Clock; maintenance?:
   };
   setMaintenance(deps.maintenance ?? []);
 
+  // silences not yet ended, read once and kept until create/expire changes them (not re-parsed every evaluation)
+  let notEnded: SilenceRow[] | undefined;
+  let notEndedAt = 0;
+  const current = (now: number): SilenceRow[] => {
+    if (!notEnded || now < notEndedAt) {
+      notEnded = repo.notEnded(now);
+      notEndedAt = now;
+    }
+    return notEnded.filter((r) => r.endsAt > now);
+  };
+  const changed = () => (notEnded = undefined);
+
   const matcherAt = (now: number) => {
     const active: Silence[] = [
-      ...repo.notEnded(now).filter((r) => r.startsAt <= now).map((r) => view(r, now)),
+      ...current(now).filter((r) => r.startsAt <= now).map((r) => view(r, now)),
       ...maintenance.filter((m) => m.startsAt <= now && now < m.endsAt).map((m) => withStatus(m, now)),
     ];
     return (labels: Record<string, string>) => active.find((s) => matchesAll(s.matchers, labels));
@@ -153,8 +172,10 @@ export function createSilenceService(deps: { db: Db; clock: Clock; maintenance?:
       const now = clock.now();
       const startsAt = input.startsAt?.getTime() ?? now;
       const endsAt = input.endsAt.getTime();
+      if (endsAt <= now) throw new SilenceError('invalid', `endsAt must be in the future (it is ${new Date(endsAt).toISOString()}, now is ${new Date(now).toISOString()})`);
       if (!(endsAt > startsAt)) throw new SilenceError('invalid', 'endsAt must be after startsAt');
-      if (endsAt <= now) throw new SilenceError('invalid', 'endsAt must be in the future');
+      if (current(now).length >= MAX_SILENCES)
+        throw new SilenceError('limit', `there are already ${MAX_SILENCES} active or pending silences (the limit); expire some first`);
       const row: SilenceRow = {
         id: randomUUID(),
         matchers: input.matchers.map((m) => ({ name: m.name, value: m.value, isRegex: m.isRegex, isEqual: m.isEqual })),
@@ -166,11 +187,18 @@ export function createSilenceService(deps: { db: Db; clock: Clock; maintenance?:
         updatedAt: now,
       };
       repo.insert(row);
+      changed();
       return view(row, now);
     },
     list() {
       const now = clock.now();
       return [...repo.list().map((r) => view(r, now)), ...maintenance.map((m) => withStatus(m, now))];
+    },
+    page(limit, offset) {
+      const now = clock.now();
+      const api = repo.list();
+      const all = [...api.map((r) => view(r, now)), ...maintenance.map((m) => withStatus(m, now))];
+      return { total: all.length, items: all.slice(offset, offset + limit) };
     },
     get(id) {
       const now = clock.now();
@@ -185,6 +213,7 @@ export function createSilenceService(deps: { db: Db; clock: Clock; maintenance?:
       const r = repo.get(id);
       if (!r) throw new SilenceError('not_found', `silence ${id} not found`);
       repo.expire(id, now);
+      changed();
       return view(repo.get(id) ?? r, now);
     },
     mutedBy: (labels, now = clock.now()) => matcherAt(now)(labels),
