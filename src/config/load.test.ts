@@ -161,3 +161,17 @@ test('durations past what a timer can hold (24.8 days) are refused with a clear 
   const ok = parseConfigText('sampling:\n  interval: 5s\ndefaults:\n  repeat_interval: 24d\n', 'alerts.yaml', { env: {} });
   assert.equal(ok.ok, true);
 });
+
+test('channel URLs need a deliverable scheme: http(s) for webhook/Slack/Alertmanager, smtp(s) with a host for email', () => {
+  const hook = (url: string) => errorsOf(`channels:\n  h:\n    type: webhook\n    url: "${url}"\n`);
+  for (const url of ['ftp://x/y', 'file:///etc/passwd', 'mailto:a@b', 'javascript:alert(1)', 'gopher://x']) assert.match(hook(url)[0]!, /^alerts\.yaml:4:10: channels\.h\.url: scheme ".*" is not supported here; expected http:\/\/ or https:\/\//, url);
+  const am = errorsOf('channels:\n  a:\n    type: alertmanager\n    url: "file:///x"\n');
+  assert.match(am[0]!, /channels\.a\.url: scheme "file:"/);
+  const slack = errorsOf('channels:\n  s:\n    type: slack\n    token: xoxb-1\n    channel: "#c"\n    api_url: "ftp://x"\n');
+  assert.match(slack[0]!, /channels\.s\.api_url: scheme "ftp:"/);
+  const mail = (url: string) => errorsOf(`channels:\n  m:\n    type: email\n    url: "${url}"\n    from: a@b\n    to: c@d\n`);
+  assert.match(mail('smtp://::::')[0]!, /^alerts\.yaml:4:10: channels\.m\.url: (not a valid URL|the URL has no host)/);
+  assert.match(mail('http://mail.example.com')[0]!, /scheme "http:" is not supported here; expected smtp:\/\//);
+  const ok = parseConfigText('channels:\n  h: { type: webhook, url: "https://hooks.example.com/x" }\n  m: { type: email, url: "smtps://u:p@mail.example.com:465", from: a@b, to: c@d }\n', 'alerts.yaml', { env: {} });
+  assert.equal(ok.ok, true);
+});

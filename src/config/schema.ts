@@ -64,6 +64,21 @@ export const samplingSchema = z
   })
   .transform((s) => ({ ...s, timeout: s.timeout ?? Math.min(10_000, Math.round(s.interval * 0.8)) }));
 
+/** a URL with one of these schemes and a host (ftp:, file:, javascript:, `smtp://::::` can never deliver) */
+const urlWithScheme = (schemes: string[], hint: string) =>
+  z.string().superRefine((v, ctx) => {
+    let u: URL;
+    try {
+      u = new URL(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `not a valid URL; expected ${hint}` });
+      return;
+    }
+    if (!schemes.includes(u.protocol)) ctx.addIssue({ code: 'custom', message: `scheme "${u.protocol}" is not supported here; expected ${hint}` });
+    else if (!u.hostname) ctx.addIssue({ code: 'custom', message: `the URL has no host; expected ${hint}` });
+  });
+const httpUrl = urlWithScheme(['http:', 'https:'], 'http:// or https://');
+
 export const serverSchema = z
   .strictObject({
     /** HOST:PORT; the CLI flag and PRODPULSE_LISTEN take precedence */
@@ -78,7 +93,7 @@ export const serverSchema = z
     /** username -> bcrypt hash; when set, every endpoint needs HTTP basic auth */
     basic_auth_users: z.record(z.string(), z.string().regex(/^\$2[aby]?\$\d\d\$/, 'must be a bcrypt hash ($2y$...)')).optional(),
     /** external URL of this sidecar, used in alert links (generatorURL) */
-    external_url: z.string().url().optional(),
+    external_url: httpUrl.optional(),
   })
   .prefault({});
 
@@ -87,17 +102,17 @@ export const storageSchema = z.strictObject({ path: z.string().default('./data/p
 // ---- channels ----------------------------------------------------------------------------------------------
 // A channel's credential or address may be empty (e.g. `${SLACK_BOT_TOKEN:-}` with the variable unset): the
 // config stays valid and the channel is inactive; see channelInactiveReason.
-const optionalUrl = z.union([z.literal(''), z.string().url()]);
+const optionalUrl = z.union([z.literal(''), httpUrl]);
 const slackChannel = z.strictObject({
   type: z.literal('slack'),
   token: z.string(),
   channel: z.string().min(1),
-  api_url: z.string().url().optional(),
+  api_url: httpUrl.optional(),
 });
 const emailChannel = z.strictObject({
   type: z.literal('email'),
   /** smtp://user:pass@host:port or smtps://… */
-  url: z.union([z.literal(''), z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')]),
+  url: z.union([z.literal(''), urlWithScheme(['smtp:', 'smtps:'], 'smtp://user:pass@host:587 or smtps://…:465')]),
   from: z.string().min(1),
   to: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (Array.isArray(v) ? v : [v])),
 });
