@@ -162,6 +162,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       logger.error({ reason, config: configPath, errors: loaded.errors }, 'config reload rejected; the running config stays');
       return { ok: false, errors: loaded.errors };
     }
+    if (loaded.warnings.length > 0) logger.warn({ config: configPath, warnings: loaded.warnings }, 'configuration warnings');
     try {
       await alerting.applyConfig(loaded.config);
     } catch (err) {

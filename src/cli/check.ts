@@ -16,6 +16,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     io.stderr(`${path}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}`);
     return 1;
   }
-  io.stdout(`${path}: ok: ${summarizeConfig(result.config)}`);
+  for (const w of result.warnings) io.stderr(w);
+  io.stdout(`${path}: ok: ${summarizeConfig(result.config)}${result.warnings.length ? ` (${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'})` : ''}`);
   return 0;
 }

@@ -175,3 +175,27 @@ test('channel URLs need a deliverable scheme: http(s) for webhook/Slack/Alertman
   const ok = parseConfigText('channels:\n  h: { type: webhook, url: "https://hooks.example.com/x" }\n  m: { type: email, url: "smtps://u:p@mail.example.com:465", from: a@b, to: c@d }\n', 'alerts.yaml', { env: {} });
   assert.equal(ok.ok, true);
 });
+
+test('check refuses what serve would: a bad server.listen, missing or unusable TLS files, each with line and field', () => {
+  assert.deepEqual(errorsOf('server:\n  listen: "localhost"\n'), ['alerts.yaml:2:11: server.listen: invalid listen address "localhost" (expected HOST:PORT, e.g. 0.0.0.0:9470)']);
+  assert.match(errorsOf('server:\n  listen: "0.0.0.0:99999"\n')[0]!, /^alerts\.yaml:2:11: server\.listen: invalid listen address/);
+  const errs = errorsOf('server:\n  tls:\n    cert_file: /nonexistent/cert.pem\n    key_file: /nonexistent/key.pem\n');
+  assert.deepEqual(errs, [
+    'alerts.yaml:3:16: server.tls.cert_file: cannot read "/nonexistent/cert.pem": ENOENT',
+    'alerts.yaml:4:15: server.tls.key_file: cannot read "/nonexistent/key.pem": ENOENT',
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'pp-tls-'));
+  writeFileSync(join(dir, 'c.pem'), 'not a certificate');
+  writeFileSync(join(dir, 'k.pem'), 'not a key');
+  const garbage = errorsOf(`server:\n  tls:\n    cert_file: ${join(dir, 'c.pem')}\n    key_file: ${join(dir, 'k.pem')}\n`);
+  assert.match(garbage[0]!, /^alerts\.yaml:3:5: server\.tls: the certificate and key cannot be used together/);
+});
+
+test('a rule on a metric no source produces is a warning naming the closest known name; the hook adds names', () => {
+  const text = 'rules:\n  - alert: A\n    metric: host_lod1\n    op: ">"\n    threshold: 1\n';
+  const r = parseConfigText(text, 'alerts.yaml', { env: {} });
+  assert.ok(r.ok);
+  assert.deepEqual(r.ok && r.warnings, ['alerts.yaml:3:13: rules[0].metric: warning: no source produces the metric "host_lod1", so this rule can never fire; did you mean "host_load1"?']);
+  const known = parseConfigText(text.replace('host_lod1', 'probe_up'), 'alerts.yaml', { env: {}, knownMetrics: new Set(['probe_up']) });
+  assert.deepEqual(known.ok && known.warnings, []);
+});

@@ -1,13 +1,21 @@
+import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { createSecureContext } from 'node:tls';
+import { knownMetricNames, unknownMetricWarnings } from './metric-names.ts';
 import { parse as parseYamlScalar, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.ts';
 
-export type LoadResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+/** `warnings`: accepted but suspicious (a rule on a metric no source produces), each `FILE:LINE:COL: field: message` */
+export type LoadResult = { ok: true; config: Config; warnings: string[] } | { ok: false; errors: string[] };
 
 export interface LoadOptions {
   /** environment used for ${VAR} interpolation; default process.env */
   env?: Record<string, string | undefined>;
+  /** metric names some source produces (default: the host catalog plus registered ones, src/config/metric-names.ts) */
+  knownMetrics?: ReadonlySet<string>;
+  /** check that files the config names (TLS cert and key) exist and load, as `serve` would; default true */
+  checkFiles?: boolean;
 }
 
 /**
@@ -102,8 +110,42 @@ function parseConfigTextOrThrow(text: string, file: string, opts: LoadOptions): 
     return { ok: false, errors: [`${where(doc.contents?.range?.[0])}: (root): expected a mapping of sections (sampling, channels, rules, …)`] };
   }
   const parsed = configSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, config: parsed.data };
+  if (parsed.success) {
+    const config = parsed.data;
+    const fileErrors = opts.checkFiles === false ? [] : tlsFileErrors(config).map(({ path, message }) => `${where(nodeAt(doc, path)?.range?.[0] ?? closestAncestor(doc, path)?.range?.[0])}: ${formatPath(path)}: ${message}`);
+    if (fileErrors.length > 0) return { ok: false, errors: fileErrors };
+    const warnings = unknownMetricWarnings(config.rules, opts.knownMetrics ?? knownMetricNames()).map(({ index, message }) => {
+      const path = ['rules', index, 'metric'];
+      return `${where(nodeAt(doc, path)?.range?.[0] ?? closestAncestor(doc, path)?.range?.[0])}: ${formatPath(path)}: warning: ${message}`;
+    });
+    return { ok: true, config, warnings };
+  }
   return { ok: false, errors: parsed.error.issues.flatMap((issue) => describeIssue(doc, issue, where)) };
+}
+
+/** What `serve` would refuse about server.tls: files that are missing, unreadable, or not a usable cert/key pair. */
+function tlsFileErrors(config: Config): { path: (string | number)[]; message: string }[] {
+  const tls = config.server.tls;
+  if (!tls) return [];
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const read = (field: 'cert_file' | 'key_file'): Buffer | undefined => {
+    try {
+      return readFileSync(tls[field]);
+    } catch (err) {
+      out.push({ path: ['server', 'tls', field], message: `cannot read "${tls[field]}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      return undefined;
+    }
+  };
+  const cert = read('cert_file');
+  const key = read('key_file');
+  if (cert && key) {
+    try {
+      createSecureContext({ cert, key });
+    } catch (err) {
+      out.push({ path: ['server', 'tls'], message: `the certificate and key cannot be used together: ${firstLine((err as Error).message)}` });
+    }
+  }
+  return out;
 }
 
 function tooBig(file: string, bytes: number): string {

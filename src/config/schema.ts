@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validateMatchers } from '../rules/matchers.ts';
 import { durationMs } from './duration.ts';
+import { parseListenAddress } from './listen.ts';
 import { MAX_LABEL_NAME_LENGTH, MAX_MATCHER_VALUE_LENGTH, MAX_MATCHERS, patternProblem, SafeRegExp } from '../lib/safe-regex.ts';
 
 /** A regular expression given as a string; compiled here so a bad pattern is a config error with a line. */
@@ -82,7 +83,16 @@ const httpUrl = urlWithScheme(['http:', 'https:'], 'http:// or https://');
 export const serverSchema = z
   .strictObject({
     /** HOST:PORT; the CLI flag and PRODPULSE_LISTEN take precedence */
-    listen: z.string().optional(),
+    listen: z
+      .string()
+      .superRefine((v, ctx) => {
+        try {
+          parseListenAddress(v);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      })
+      .optional(),
     /** bearer token required by write endpoints (POST/DELETE) */
     token: z
       .string()

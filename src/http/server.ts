@@ -5,6 +5,7 @@ import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { parseListenAddress } from '../config/listen.ts';
 
 export interface Listening {
   /** e.g. http://127.0.0.1:9470 */
@@ -20,12 +21,7 @@ export interface ListenOptions {
 }
 
 /** Parses HOST:PORT (IPv6 as [::1]:9470); throws with a readable message. */
-export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text.trim());
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new Error(`invalid listen address "${text}" (expected HOST:PORT, e.g. 0.0.0.0:9470)`);
-  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
-}
+export const parseListen = parseListenAddress;
 
 /** Starts the HTTP(S) server for the app; resolves once it listens. */
 export function listen(app: Hono, opts: ListenOptions): Promise<Listening> {
