@@ -6,7 +6,7 @@ import { loadConfigFile } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { createAlerting, type Alerting } from './alerting.ts';
 import { createChannelWorker } from './notify/channels/remote.ts';
-import { basicAuthGuard, bearerGuard } from './http/auth.ts';
+import { bearerGuard, createBasicAuth } from './http/auth.ts';
 import { alertsRoutes } from './http/routes/alerts.ts';
 import { silenceRoutes } from './http/routes/silences.ts';
 import type { ChannelDeps } from './notify/channels/index.ts';
@@ -109,7 +109,8 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     onSnapshot,
   });
 
-  const guards = config.server.basic_auth_users ? [basicAuthGuard(config.server.basic_auth_users)] : [];
+  const basicAuth = config.server.basic_auth_users ? createBasicAuth(config.server.basic_auth_users, { clock }) : undefined;
+  const guards = basicAuth ? [basicAuth.guard] : [];
   const app = createHttpApp({
     exposition,
     store,
@@ -150,6 +151,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     async stop(graceMs = 4000) {
       await Promise.all([scheduler.stop(), listening?.close(graceMs)]);
       await alerting.stop();
+      await basicAuth?.close();
       db.close();
     },
   };

@@ -22,6 +22,18 @@ export function createPasswordVerifier(opts: { maxQueued?: number } = {}): Passw
   let worker: Worker | undefined;
   let nextId = 1;
   let runs = 0;
+  let idle: NodeJS.Timeout | undefined;
+  // an idle thread goes after a while (its message port would otherwise keep a finished process alive)
+  const stopWhenIdle = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      if (pending.size === 0 && worker) {
+        void worker.terminate();
+        worker = undefined;
+      }
+    }, 5_000);
+    idle.unref();
+  };
 
   const start = (): Worker => {
     const w = new Worker(new URL('./bcrypt-worker-entry.ts', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 2 } });
@@ -30,6 +42,7 @@ export function createPasswordVerifier(opts: { maxQueued?: number } = {}): Passw
       const done = pending.get(m.id);
       pending.delete(m.id);
       done?.(m.ok ? 'match' : 'mismatch');
+      if (pending.size === 0) stopWhenIdle();
     });
     const fail = () => {
       if (worker === w) worker = undefined;
@@ -56,6 +69,7 @@ export function createPasswordVerifier(opts: { maxQueued?: number } = {}): Passw
       });
     },
     async close() {
+      clearTimeout(idle);
       const w = worker;
       worker = undefined;
       if (w) await w.terminate();

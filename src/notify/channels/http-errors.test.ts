@@ -78,3 +78,10 @@ test('error text is redacted before it is cut: a secret straddling the 200-chara
     for (let n = 6; n <= secret.length; n++) assert.ok(!err.message.includes(secret.slice(0, n)), `prefix of ${n} chars leaked with the secret at ${at}: ${err.message}`);
   }
 });
+
+test("a token cut at the limit is dropped whole, even a secret this channel does not know (another channel's, echoed back)", () => {
+  const foreign = 'OtherChannelSecret0123456789';
+  const err = httpStatusError('alertmanager', { status: 503, headers: headers({}) }, `${'e'.repeat(190)} ${foreign}`, [], NOW);
+  assert.ok(!err.message.includes(foreign.slice(0, 6)), err.message);
+  assert.match(err.message, /…$/);
+});

@@ -1,5 +1,5 @@
 import { NotifyError } from '../types.ts';
-import { redactText } from '../../lib/redact.ts';
+import { redactText, redactThenCut } from '../../lib/redact.ts';
 
 /** Shared HTTP plumbing for channels: Retry-After, status classification, safe URLs, network errors. */
 
@@ -77,7 +77,7 @@ export function httpStatusError(
 ): NotifyError {
   // redact first, then cut: cutting first can leave the head of a secret that straddles the cut, which the
   // redaction then no longer recognises
-  const excerpt = redactText(body.trim(), secrets).replace(/\s+/g, ' ').slice(0, 200);
+  const excerpt = redactThenCut(body.trim().replace(/\s+/g, ' '), secrets, 200);
   const message = redactText(`${what}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${excerpt ? `: ${excerpt}` : ''}`, secrets);
   const retryAfterMs = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get('retry-after'), now) : undefined;
   return new NotifyError(message, {
