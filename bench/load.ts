@@ -3,7 +3,7 @@
  * AFTER (60) seconds; reports errors, latency percentiles, and the sidecar's RSS during and after. The targets are
  * data (TARGETS below): add heartbeat POSTs there once heartbeats exist. Bounded: stops itself after
  * SECONDS + AFTER + start-up, stops the sidecar by PID.
- *   node bench/load.ts [--seconds 60] [--after 60] [--concurrency 200] [--plain-node]
+ *   node bench/load.ts [--seconds 60] [--after 60] [--concurrency 200] [--plain-node] [--node-arg=--max-old-space-size=128]
  */
 import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -23,7 +23,8 @@ const concurrency = Number(arg('concurrency', '200'));
 export const TARGETS: { method: 'GET' | 'POST'; path: string; share: number; body?: () => string }[] = [{ method: 'GET', path: '/metrics', share: 1 }];
 
 const dir = mkdtempSync(join(tmpdir(), 'pp-load-'));
-const proc = await startSidecarProc({ config: benchConfig(dir, '5s'), dir, npmStart: NPM_START });
+const nodeArgs = process.argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
+const proc = await startSidecarProc({ config: benchConfig(dir, '5s'), dir, npmStart: NPM_START, nodeArgs });
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 
 const one = (t: (typeof TARGETS)[number]): Promise<{ ok: boolean; ms: number }> =>
@@ -73,12 +74,13 @@ try {
   const result = {
     concurrency,
     seconds,
+    nodeArgs,
     requests: latencies.length,
     errors,
     rps: Math.round(latencies.length / seconds),
     p50ms: +pct(latencies, 50).toFixed(2),
     p99ms: +pct(latencies, 99).toFixed(2),
-    maxMs: +Math.max(...latencies).toFixed(2),
+    maxMs: +latencies.reduce((a, b) => Math.max(a, b), 0).toFixed(2),
     rssIdleMB: mb(idleRss),
     rssDuringMaxMB: mb(Math.max(...rssDuring)),
     rssAfterEndMB: mb(rssAfter.at(-1) ?? NaN),
