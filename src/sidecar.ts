@@ -11,7 +11,7 @@ import { loadConfigFile } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { createAlerting, type Alerting } from './alerting.ts';
 import { createChannelWorker } from './notify/channels/remote.ts';
-import { basicAuthGuard, bearerGuard } from './http/auth.ts';
+import { bearerGuard, createBasicAuth } from './http/auth.ts';
 import { alertsRoutes } from './http/routes/alerts.ts';
 import { silenceRoutes } from './http/routes/silences.ts';
 import type { ChannelDeps } from './notify/channels/index.ts';
@@ -190,7 +190,8 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
 
   const scheduler = new Scheduler({ sources, intervalMs: config.sampling.interval, clock, logger, onSnapshot: (s) => store.publish(s) });
 
-  const guards = config.server.basic_auth_users ? [basicAuthGuard(config.server.basic_auth_users)] : [];
+  const basicAuth = config.server.basic_auth_users ? createBasicAuth(config.server.basic_auth_users, { clock }) : undefined;
+  const guards = basicAuth ? [basicAuth.guard] : [];
   const app = createHttpApp({
     exposition,
     store,
@@ -245,6 +246,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       services.stop();
       heartbeats.stop();
       await alerting.stop();
+      await basicAuth?.close();
       db.close();
     },
   };
@@ -257,6 +259,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       logger.error({ reason, config: configPath, errors: loaded.errors }, 'config reload rejected; the running config stays');
       return { ok: false, errors: loaded.errors };
     }
+    if (loaded.warnings.length > 0) logger.warn({ config: configPath, warnings: loaded.warnings }, 'configuration warnings');
     try {
       await alerting.applyConfig(loaded.config);
     } catch (err) {
