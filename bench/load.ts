@@ -1,9 +1,10 @@
 /**
  * Issue 12 load script: CONCURRENCY (200) clients scraping /metrics back to back for SECONDS (60), then idle for
  * AFTER (60) seconds; reports errors, latency percentiles, and the sidecar's RSS during and after. The targets are
- * data (TARGETS below): add heartbeat POSTs there once heartbeats exist. Bounded: stops itself after
- * SECONDS + AFTER + start-up, stops the sidecar by PID.
- *   node bench/load.ts [--seconds 60] [--after 60] [--concurrency 200] [--plain-node] [--node-arg=--max-old-space-size=128]
+ * data (TARGETS below). With --heartbeats N, N heartbeat pings a second (JSON pushed metrics, spread over 100 jobs)
+ * go in beside the scrapers, paced, on their own connections. Bounded: stops itself after SECONDS + AFTER +
+ * start-up, stops the sidecar by PID.
+ *   node bench/load.ts [--seconds 60] [--after 60] [--concurrency 200] [--heartbeats 5000] [--plain-node] [--node-arg=--max-old-space-size=128]
  */
 import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -24,14 +25,18 @@ export const TARGETS: { method: 'GET' | 'POST'; path: string; share: number; bod
 
 const dir = mkdtempSync(join(tmpdir(), 'pp-load-'));
 const nodeArgs = process.argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
-const proc = await startSidecarProc({ config: benchConfig(dir, '5s'), dir, npmStart: NPM_START, nodeArgs });
+const heartbeatsPerSecond = Number(arg('heartbeats', '0'));
+const JOBS = 100;
+const jobs = heartbeatsPerSecond > 0 ? `heartbeats:\n${Array.from({ length: JOBS }, (_, i) => `  - { service: job-${i}, interval: 1m }`).join('\n')}\n` : '';
+const proc = await startSidecarProc({ config: benchConfig(dir, '5s', jobs), dir, npmStart: NPM_START, nodeArgs });
+const pingAgent = new Agent({ keepAlive: true, maxSockets: 32 });
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 
-const one = (t: (typeof TARGETS)[number]): Promise<{ ok: boolean; ms: number }> =>
+const one = (t: (typeof TARGETS)[number], via = agent): Promise<{ ok: boolean; ms: number }> =>
   new Promise((resolve) => {
     const t0 = performance.now();
     const body = t.body?.();
-    const req = request({ host: '127.0.0.1', port: proc.port, path: t.path, method: t.method, agent, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
+    const req = request({ host: '127.0.0.1', port: proc.port, path: t.path, method: t.method, agent: via, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
       res.resume();
       res.on('end', () => resolve({ ok: (res.statusCode ?? 0) < 400, ms: performance.now() - t0 }));
       res.on('error', () => resolve({ ok: false, ms: performance.now() - t0 }));
@@ -54,6 +59,27 @@ try {
     return TARGETS[0]!;
   };
   const sampler = setInterval(() => rssDuring.push(rssBytes(proc.pid)), 1000);
+  // heartbeat pings, paced in 10 ms ticks; a ping that cannot be sent on time is counted as missed, not queued
+  const pings = { sent: 0, ok: 0, failed: 0, missed: 0 };
+  let inFlight = 0;
+  const pinger =
+    heartbeatsPerSecond > 0
+      ? setInterval(() => {
+          for (let k = 0; k < heartbeatsPerSecond / 100; k++) {
+            if (inFlight >= 256) {
+              pings.missed += 1;
+              continue;
+            }
+            const job = `job-${pings.sent++ % JOBS}`;
+            inFlight += 1;
+            void one({ method: 'POST', path: `/heartbeat/${job}`, share: 0, body: () => '{"cpu":42,"memory":50,"latency_ms":12,"error_rate":0.01}' }, pingAgent).then((r) => {
+              inFlight -= 1;
+              if (r.ok) pings.ok += 1;
+              else pings.failed += 1;
+            });
+          }
+        }, 10)
+      : undefined;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, i) => {
       const t = pick(i);
@@ -65,7 +91,10 @@ try {
     }),
   );
   clearInterval(sampler);
+  if (pinger) clearInterval(pinger);
+  while (inFlight > 0) await sleep(10);
   agent.destroy();
+  pingAgent.destroy();
   const rssAfter: number[] = [];
   for (let s = 0; s < after; s++) {
     await sleep(1000);
@@ -75,6 +104,8 @@ try {
     concurrency,
     seconds,
     nodeArgs,
+    heartbeatsPerSecond,
+    pings: { ...pings, perSecond: Math.round(pings.ok / seconds) },
     requests: latencies.length,
     errors,
     rps: Math.round(latencies.length / seconds),
