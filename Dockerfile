@@ -13,13 +13,14 @@ FROM node:24-slim
 WORKDIR /app
 # PRODPULSE_DATA is what the shipped alerts.yaml puts its SQLite file under (storage.path).
 # NODE_COMPILE_CACHE: type-stripped and compiled sources are cached (warmed below), so Node does not load its
-# TypeScript stripper at start (~18 MB). --max-semi-space-size=4 bounds V8's young generation under scrape load
+# TypeScript stripper at start (~18 MB). --max-semi-space-size=4 bounds V8's young generation under scrape load;
+# --max-old-space-size=192 keeps V8 from growing the heap to ~280 MB under 200 concurrent scrapers (bench/load.ts)
 # (bench/README.md has the measurements behind both).
 ENV NODE_ENV=production \
     PRODPULSE_CONFIG=/etc/prodpulse/alerts.yaml \
     PRODPULSE_DATA=/var/lib/prodpulse \
     NODE_COMPILE_CACHE=/app/.compile-cache \
-    NODE_OPTIONS=--max-semi-space-size=4
+    NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=192"
 # Code and dependencies stay owned by root (read-only for the service user).
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./

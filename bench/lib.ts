@@ -135,9 +135,9 @@ export async function runWrk(args: string[]): Promise<WrkResult> {
   };
 }
 
-/** What `npm start` runs (package.json "start"): compile cache in node_modules/.cache, --max-semi-space-size=4. */
+/** What `npm start` runs (package.json "start"): compile cache in node_modules/.cache, --max-semi-space-size=4 --max-old-space-size=192. */
 export const NPM_START_COMPILE_CACHE = new URL('../node_modules/.cache/prodpulse-compile', import.meta.url).pathname;
-export const NPM_START_NODE_ARGS = ['--max-semi-space-size=4'];
+export const NPM_START_NODE_ARGS = ['--max-semi-space-size=4', '--max-old-space-size=192'];
 /** Scripts run the sidecar with the npm start flags unless given --plain-node. */
 export const NPM_START = !process.argv.includes('--plain-node');
 const warmed = new Set<string>();

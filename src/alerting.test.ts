@@ -56,6 +56,46 @@ test('a resolution reaches the channel that got the firing even after a reload r
   assert.deepEqual(toA, ['firing', 'resolved']);
 });
 
+test('a reload that removes a rule resolves its firing alerts through the normal path (resolved notice sent)', async (t) => {
+  const sink = await startWebhookSink();
+  t.after(() => sink.close());
+  const base = { channels: { a: { type: 'webhook', url: `${sink.url}/a` } }, defaults: { channels: ['a'] } };
+  const db = openDatabase(':memory:');
+  const m = metrics();
+  const alerting = createAlerting(configSchema.parse({ ...base, rules: [rule()] }), { db, clock: new ManualClock(), logger: silentLogger(), metrics: m });
+  alerting.start();
+  t.after(() => alerting.stop());
+  alerting.evaluate(mem(0.95));
+  await alerting.notifier.flush();
+  const fp = alerting.active()[0]!.fingerprint;
+  await alerting.applyConfig(configSchema.parse({ ...base, rules: [] }));
+  alerting.evaluate(mem(0.95));
+  await alerting.notifier.flush();
+  assert.deepEqual(sink.requests.filter((r) => r.path === '/a').map((r) => statuses(r.json)), ['firing', 'resolved']);
+  assert.deepEqual(alerting.active(), []);
+  assert.equal(alerting.notifier.records(fp).at(-1)?.status, 'delivered');
+  assert.doesNotMatch(await m.registry.metrics(), /prodpulse_alerts\{alertname="MemHigh"[^}]*state="firing"\} 1/);
+});
+
+test('a reload to a config without the rule and its channels, then back: the alert fires again with a firing notice', async (t) => {
+  const sink = await startWebhookSink();
+  t.after(() => sink.close());
+  const full = { channels: { a: { type: 'webhook', url: `${sink.url}/a` } }, defaults: { channels: ['a'] }, rules: [rule()] };
+  const db = openDatabase(':memory:');
+  const alerting = createAlerting(configSchema.parse(full), { db, clock: new ManualClock(), logger: silentLogger(), metrics: metrics() });
+  alerting.start();
+  t.after(() => alerting.stop());
+  alerting.evaluate(mem(0.95));
+  await alerting.notifier.flush();
+  await alerting.applyConfig(configSchema.parse({ sampling: {} }));
+  alerting.evaluate(mem(0.95));
+  await alerting.notifier.flush();
+  await alerting.applyConfig(configSchema.parse(full));
+  alerting.evaluate(mem(0.95));
+  await alerting.notifier.flush();
+  assert.deepEqual(sink.requests.filter((r) => r.path === '/a').map((r) => statuses(r.json)), ['firing', 'firing']);
+});
+
 test('a metric whose collector failed this cycle keeps its alerts firing instead of resolving them', async (t) => {
   const sink = await startWebhookSink();
   t.after(() => sink.close());

@@ -12,7 +12,7 @@ import type { Config } from './config/schema.ts';
 import { RESTART_NOTICE, restartNeeded } from './config/reload-policy.ts';
 import { createAlerting, type Alerting } from './alerting.ts';
 import { createChannelWorker } from './notify/channels/remote.ts';
-import { basicAuthGuard, bearerGuard } from './http/auth.ts';
+import { bearerGuard, createBasicAuth } from './http/auth.ts';
 import { alertsRoutes } from './http/routes/alerts.ts';
 import { silenceRoutes } from './http/routes/silences.ts';
 import type { ChannelDeps } from './notify/channels/index.ts';
@@ -21,6 +21,8 @@ import { openDatabase } from './store/db.ts';
 import { createHttpApp } from './http/app.ts';
 import { mountDashboard } from './http/dashboard/mount.ts';
 import { heartbeatViews, serviceViews } from './http/dashboard/adapters.ts';
+import type { DemoPanel } from './http/dashboard/views.ts';
+import type { ApiOperation } from './http/openapi/registry.ts';
 import { listen, type Listening } from './http/server.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
@@ -53,6 +55,12 @@ export interface SidecarDeps {
   retry?: Partial<RetryOptions>;
   /** the port start() will listen on, for the default external URL (http://<host name>:<port>) */
   listenPort?: number;
+  /** further routes on the sidecar's own app, before the dashboard's (`prodpulse demo` mounts /demo/fault) */
+  routes?: ((app: Hono) => void)[];
+  /** demo mode only: the dashboard shows a Demo panel of fault buttons */
+  demoPanel?: DemoPanel;
+  /** descriptions of `routes` for /openapi.json */
+  extraApi?: readonly (readonly ApiOperation[])[];
 }
 
 export interface Sidecar {
@@ -176,12 +184,15 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     services: serviceViews(services, status, () => clock.now()),
     heartbeats: heartbeatViews(heartbeats.tracker, status, () => clock.now()),
     hostStatus: () => status.get('host', facts.hostname)?.status,
+    ...(deps.demoPanel ? { demo: deps.demoPanel } : {}),
+    ...(deps.extraApi ? { extraApi: deps.extraApi } : {}),
   });
   store.subscribe(() => ui.evaluated());
 
   const scheduler = new Scheduler({ sources, intervalMs: config.sampling.interval, clock, logger, onSnapshot: (s) => store.publish(s) });
 
-  const guards = config.server.basic_auth_users ? [basicAuthGuard(config.server.basic_auth_users)] : [];
+  const basicAuth = config.server.basic_auth_users ? createBasicAuth(config.server.basic_auth_users, { clock }) : undefined;
+  const guards = basicAuth ? [basicAuth.guard] : [];
   const app = createHttpApp({
     exposition,
     store,
@@ -200,6 +211,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       // CPU-heavy (it runs on a worker thread past 256 kB), so it takes the write token
       (a) => analyzeRoutes(a, { clock, logger, guard: bearerGuard(() => config.server.token) }),
       (a) => silenceRoutes(a, alerting.silences, bearerGuard(() => config.server.token)),
+      ...(deps.routes ?? []),
       ...ui.routes,
     ],
   });
@@ -235,6 +247,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       services.stop();
       heartbeats.stop();
       await alerting.stop();
+      await basicAuth?.close();
       db.close();
     },
   };
@@ -247,6 +260,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       logger.error({ reason, config: configPath, errors: loaded.errors }, 'config reload rejected; the running config stays');
       return { ok: false, errors: loaded.errors };
     }
+    if (loaded.warnings.length > 0) logger.warn({ config: configPath, warnings: loaded.warnings }, 'configuration warnings');
     try {
       await alerting.applyConfig(loaded.config);
     } catch (err) {

@@ -13,7 +13,7 @@ Commands:
   export-rules [PATH] [--out FILE]             write the alerts.yaml rules as a Prometheus alerting-rules file
   test-notify [CHANNEL] [--config PATH]        send a test alert through the real pipeline to one or all channels
       [--dry-run] [--html FILE]                print what each channel would send / write the email's HTML; send nothing
-  demo [--listen HOST:PORT]                    the sidecar with simulated services, dependencies and fault injection
+  demo [--listen HOST:PORT] [--control-port P] the real sidecar with pushing services, probed dependencies, faults
   analyze --file EVENTS.json [options]         offline heartbeat analysis of an events file (analyze --help)
 
 Options:

@@ -25,7 +25,16 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     io.stderr((err as Error).message);
     return 2;
   }
-  const sidecar = await createSidecar(loaded.config, { logger, configPath, env: io.env, listenPort: at.port });
+  let sidecar: Awaited<ReturnType<typeof createSidecar>>;
+  try {
+    sidecar = await createSidecar(loaded.config, { logger, configPath, env: io.env, listenPort: at.port });
+  } catch (err) {
+    // one line, no stack: storage.path "…": the reason (src/store/db.ts StorageError), or whatever else stopped start-up
+    const message = (err as Error)?.message ?? String(err);
+    io.stderr(`cannot start: ${message}`);
+    logger.error({ err: { message } }, 'cannot start');
+    return 1;
+  }
   try {
     await sidecar.start(at);
   } catch (err) {

@@ -1,6 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import { knownMetricNames, unknownMetricWarnings } from './metric-names.ts';
 import { parse as parseYamlScalar, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { z } from 'zod';
 import { loadServicesFile } from '../probes/services-file.ts';
@@ -8,7 +11,7 @@ import { configSchema, type Config } from './schema.ts';
 import { KNOWN_METRIC_LABELS, type MetricLabelMap } from '../metrics/catalog.ts';
 import { templateLabelWarnings } from '../rules/template-labels.ts';
 
-/** warnings: FILE:LINE:COL lines about a valid config that will not do what it says (a template label that is always empty) */
+/** `warnings`: accepted but suspicious (a rule on a metric no source produces, a template label that is always empty), each `FILE:LINE:COL: field: warning: message` */
 export type LoadResult = { ok: true; config: Config; warnings: string[] } | { ok: false; errors: string[] };
 
 export interface LoadOptions {
@@ -16,7 +19,22 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** metric → label names, for the template label check; default every known metric spec (src/metrics/catalog.ts) */
   metricLabels?: MetricLabelMap;
+  /** metric names some source produces (default: the host catalog plus registered ones, src/config/metric-names.ts) */
+  knownMetrics?: ReadonlySet<string>;
+  /** check that files the config names (TLS cert and key) exist and load, as `serve` would; default true */
+  checkFiles?: boolean;
 }
+
+/**
+ * The largest alerts.yaml accepted: 1 MiB. A real file is a few kB; a 10 MB one took seconds of parsing on the
+ * thread that serves /metrics and a gigabyte of memory. Checked before the file is read whole.
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** YAML aliases expanded at most this many times (a "billion laughs" file is refused, not expanded) */
+export const MAX_ALIAS_COUNT = 100;
+
+/** What `check` prints and the loader says for an empty file. */
+export const MINIMAL_CONFIG_EXAMPLE = 'rules:\n  - alert: HostHighLoad\n    metric: host_load1\n    op: ">"\n    threshold: 4';
 
 const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 const WHOLE_INTERPOLATION = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
@@ -27,7 +45,18 @@ export async function loadConfigFile(file: string, opts: LoadOptions = {}): Prom
   if (extname(file).toLowerCase() === '.json') return configFromServicesFile(file, opts);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    const fh = await open(file, 'r');
+    try {
+      const st = await fh.stat();
+      if (!st.isFile()) return { ok: false, errors: [`${file}:1:1: cannot read file: not a regular file`] };
+      // read at most one byte past the limit: a huge (or endless, like /dev/zero) file is never read whole
+      const buf = Buffer.alloc(Math.min(st.size || MAX_CONFIG_BYTES, MAX_CONFIG_BYTES) + 1);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      if (bytesRead > MAX_CONFIG_BYTES || st.size > MAX_CONFIG_BYTES) return { ok: false, errors: [tooBig(file, Math.max(st.size, bytesRead))] };
+      text = buf.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await fh.close();
+    }
   } catch (err) {
     return { ok: false, errors: [`${file}:1:1: cannot read file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`] };
   }
@@ -70,9 +99,24 @@ async function withServicesFile(config: Config, path: string, warnings: string[]
   return { ok: true, config: { ...config, services: [...config.services, ...loaded.services] }, warnings };
 }
 
-/** Parses alerts.yaml text; `file` is only used in messages. */
+/** Parses alerts.yaml text; `file` is only used in messages. Never throws: anything unexpected is an error line too. */
 export function parseConfigText(text: string, file: string, opts: LoadOptions = {}): LoadResult {
+  try {
+    return parseConfigTextOrThrow(text, file, opts);
+  } catch (err) {
+    return { ok: false, errors: [`${file}:1:1: (root): cannot load the file: ${firstLine((err as Error)?.message ?? String(err))}`] };
+  }
+}
+
+function parseConfigTextOrThrow(text: string, file: string, opts: LoadOptions): LoadResult {
   const env = opts.env ?? process.env;
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) return { ok: false, errors: [tooBig(file, Buffer.byteLength(text))] };
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    const col = nul - text.lastIndexOf('\n', nul - 1);
+    return { ok: false, errors: [`${file}:${line}:${col}: (root): the file contains a NUL byte; alerts.yaml must be UTF-8 text`] };
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const where = (offset: number | undefined): string => {
@@ -88,18 +132,110 @@ export function parseConfigText(text: string, file: string, opts: LoadOptions = 
   interpolate(doc, env, (node, path, message) => errors.push(`${where(node.range?.[0])}: ${formatPath(path)}: ${message}`));
   if (errors.length > 0) return { ok: false, errors };
 
-  const raw = doc.toJS() ?? {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null) || (isMap(doc.contents) && doc.contents.items.length === 0)) {
+    return {
+      ok: false,
+      errors: [
+        `${file}:1:1: (root): the file has no settings (empty or only comments); refusing it rather than dropping every rule, channel and token. A minimal file:\n${MINIMAL_CONFIG_EXAMPLE}`,
+      ],
+    };
+  }
+  const protoKeys = findKeys(doc, (k) => k === '__proto__' || k === 'constructor' || k === 'prototype');
+  if (protoKeys.length > 0) {
+    return { ok: false, errors: protoKeys.map(({ node, path }) => `${where(node.range?.[0])}: ${formatPath(path)}: the key "${path.at(-1)}" is not allowed (it would be dropped silently)`) };
+  }
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (err) {
+    return { ok: false, errors: [aliasError(doc, err as Error, where)] };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, errors: [`${where(doc.contents?.range?.[0])}: (root): expected a mapping of sections (sampling, channels, rules, …)`] };
   }
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) {
-    const warnings = templateLabelWarnings(parsed.data.rules, opts.metricLabels ?? KNOWN_METRIC_LABELS, Object.keys(parsed.data.external_labels)).map(
-      (w) => `${where(nodeAt(doc, w.path)?.range?.[0])}: ${formatPath(w.path)}: warning: ${w.message}`,
-    );
-    return { ok: true, config: parsed.data, warnings };
+    const config = parsed.data;
+    const fileErrors = opts.checkFiles === false ? [] : tlsFileErrors(config).map(({ path, message }) => `${where(nodeAt(doc, path)?.range?.[0] ?? closestAncestor(doc, path)?.range?.[0])}: ${formatPath(path)}: ${message}`);
+    if (fileErrors.length > 0) return { ok: false, errors: fileErrors };
+    const warnings = unknownMetricWarnings(config.rules, opts.knownMetrics ?? knownMetricNames()).map(({ index, message }) => {
+      const path = ['rules', index, 'metric'];
+      return `${where(nodeAt(doc, path)?.range?.[0] ?? closestAncestor(doc, path)?.range?.[0])}: ${formatPath(path)}: warning: ${message}`;
+    });
+    for (const w of templateLabelWarnings(config.rules, opts.metricLabels ?? KNOWN_METRIC_LABELS, Object.keys(config.external_labels)))
+      warnings.push(`${where(nodeAt(doc, w.path)?.range?.[0])}: ${formatPath(w.path)}: warning: ${w.message}`);
+    return { ok: true, config, warnings };
   }
   return { ok: false, errors: parsed.error.issues.flatMap((issue) => describeIssue(doc, issue, where)) };
+}
+
+/** What `serve` would refuse about server.tls: files that are missing, unreadable, or not a usable cert/key pair. */
+function tlsFileErrors(config: Config): { path: (string | number)[]; message: string }[] {
+  const tls = config.server.tls;
+  if (!tls) return [];
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const read = (field: 'cert_file' | 'key_file'): Buffer | undefined => {
+    try {
+      return readFileSync(tls[field]);
+    } catch (err) {
+      out.push({ path: ['server', 'tls', field], message: `cannot read "${tls[field]}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      return undefined;
+    }
+  };
+  const cert = read('cert_file');
+  const key = read('key_file');
+  if (cert && key) {
+    try {
+      createSecureContext({ cert, key });
+    } catch (err) {
+      out.push({ path: ['server', 'tls'], message: `the certificate and key cannot be used together: ${firstLine((err as Error).message)}` });
+    }
+  }
+  return out;
+}
+
+function tooBig(file: string, bytes: number): string {
+  return `${file}:1:1: (root): the file is ${bytes} bytes; the limit is ${MAX_CONFIG_BYTES} bytes (1 MiB): a config this large is a mistake (generated rules?)`;
+}
+
+/** An alias that cannot be resolved or expands too often, at the alias itself. */
+function aliasError(doc: Document, err: Error, where: (offset: number | undefined) => string): string {
+  const unresolved = /Unresolved alias.*: (.+)$/.exec(err.message)?.[1];
+  let at: Node | undefined;
+  let path: (string | number)[] = [];
+  visit(doc, {
+    Alias(_k, node, ancestors) {
+      if (unresolved === undefined || node.source === unresolved) {
+        at = node as unknown as Node;
+        path = pathOf(ancestors, node as unknown as Node);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  const message =
+    unresolved !== undefined
+      ? `unknown alias *${unresolved} (the anchor &${unresolved} must be defined before it is used)`
+      : /alias count|resource exhaustion/i.test(err.message)
+        ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}): a YAML "billion laughs" document is refused`
+        : `cannot resolve YAML aliases: ${firstLine(err.message)}`;
+  return `${where(at?.range?.[0])}: ${formatPath(path)}: ${message}`;
+}
+
+/** Map keys (anywhere) for which `test` holds, with their paths. */
+function findKeys(doc: Document, test: (key: string) => boolean): { node: Node; path: (string | number)[] }[] {
+  const out: { node: Node; path: (string | number)[] }[] = [];
+  visit(doc, {
+    Pair(_k, pair, ancestors) {
+      if (isScalar(pair.key) && test(String(pair.key.value))) {
+        const parent = ancestors.at(-1);
+        const parentPath = isMap(parent) ? pathOf(ancestors.slice(0, -1), parent as unknown as Node) : [];
+        out.push({ node: pair.key, path: [...parentPath, String(pair.key.value)] });
+      }
+    },
+  });
+  return out;
 }
 
 /** Replaces ${VAR} and ${VAR:-default} in scalar values, in place; reports each unset variable. */
@@ -161,6 +297,12 @@ function describeIssue(doc: Document, issue: z.core.$ZodIssue, where: (offset: n
       const keyNode = findKeyNode(doc, path, key);
       return `${where(keyNode?.range?.[0] ?? nodeAt(doc, path)?.range?.[0])}: ${formatPath([...path, key])}: unknown key "${key}"`;
     });
+  }
+  if (issue.code === 'invalid_key') {
+    // a record key that fails its own check (a channel name): point at the key, with the key check's message
+    const keyNode = findKeyNode(doc, path.slice(0, -1), path[path.length - 1]);
+    const inner = issue.issues.map((i) => i.message).join('; ');
+    return [`${where(keyNode?.range?.[0] ?? closestAncestor(doc, path)?.range?.[0])}: ${formatPath(path)}: invalid name: ${inner}`];
   }
   const node = nodeAt(doc, path);
   const atPair = findKeyNode(doc, path.slice(0, -1), path[path.length - 1]);

@@ -4,11 +4,13 @@ import { durationMs } from '../lib/duration.ts';
 import { COLLECTOR_NAMES, type CollectorName } from '../collectors/index.ts';
 import { serviceDefaultsSchema, serviceSettingIssues, servicesSchema } from './services.ts';
 import { heartbeatDefaultsSchema, heartbeatsSchema } from './heartbeats.ts';
+import { parseListenAddress } from './listen.ts';
+import { MAX_LABEL_NAME_LENGTH, MAX_MATCHER_VALUE_LENGTH, MAX_MATCHERS, patternProblem, SafeRegExp } from '../lib/safe-regex.ts';
 
 /** A regular expression given as a string; compiled here so a bad pattern is a config error with a line. */
-const regex = z.string().transform((src, ctx) => {
+const regex = z.string().transform((src, ctx): RegExp => {
   try {
-    return new RegExp(src);
+    return new SafeRegExp(src); // RE2: linear time, length-capped (src/lib/safe-regex.ts)
   } catch (err) {
     ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(err as Error).message}` });
     return z.NEVER;
@@ -33,7 +35,7 @@ const deviceFilter = (defaultExclude: string | undefined) =>
   z
     .strictObject({
       include: regex.optional(),
-      exclude: defaultExclude === undefined ? regex.optional() : regex.default(new RegExp(defaultExclude)),
+      exclude: defaultExclude === undefined ? regex.optional() : regex.default(new SafeRegExp(defaultExclude)),
     })
     .prefault({});
 
@@ -45,8 +47,8 @@ export const samplingSchema = z
     collectors: collectorsEnabled,
     filesystem: z
       .strictObject({
-        mount_points_exclude: regex.default(new RegExp(DEFAULT_MOUNT_POINTS_EXCLUDE)),
-        fs_types_exclude: regex.default(new RegExp(DEFAULT_FS_TYPES_EXCLUDE)),
+        mount_points_exclude: regex.default(new SafeRegExp(DEFAULT_MOUNT_POINTS_EXCLUDE)),
+        fs_types_exclude: regex.default(new SafeRegExp(DEFAULT_FS_TYPES_EXCLUDE)),
       })
       .prefault({}),
     disk: deviceFilter(DEFAULT_DISK_DEVICE_EXCLUDE),
@@ -66,10 +68,34 @@ export const samplingSchema = z
   })
   .transform((s) => ({ ...s, timeout: s.timeout ?? Math.min(10_000, Math.round(s.interval * 0.8)) }));
 
+/** a URL with one of these schemes and a host (ftp:, file:, javascript:, `smtp://::::` can never deliver) */
+const urlWithScheme = (schemes: string[], hint: string) =>
+  z.string().superRefine((v, ctx) => {
+    let u: URL;
+    try {
+      u = new URL(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `not a valid URL; expected ${hint}` });
+      return;
+    }
+    if (!schemes.includes(u.protocol)) ctx.addIssue({ code: 'custom', message: `scheme "${u.protocol}" is not supported here; expected ${hint}` });
+    else if (!u.hostname) ctx.addIssue({ code: 'custom', message: `the URL has no host; expected ${hint}` });
+  });
+const httpUrl = urlWithScheme(['http:', 'https:'], 'http:// or https://');
+
 export const serverSchema = z
   .strictObject({
     /** HOST:PORT; the CLI flag and PRODPULSE_LISTEN take precedence */
-    listen: z.string().optional(),
+    listen: z
+      .string()
+      .superRefine((v, ctx) => {
+        try {
+          parseListenAddress(v);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      })
+      .optional(),
     /** bearer token required by write endpoints (POST/DELETE) */
     token: z
       .string()
@@ -80,7 +106,7 @@ export const serverSchema = z
     /** username -> bcrypt hash; when set, every endpoint needs HTTP basic auth */
     basic_auth_users: z.record(z.string(), z.string().regex(/^\$2[aby]?\$\d\d\$/, 'must be a bcrypt hash ($2y$...)')).optional(),
     /** external URL of this sidecar, used in alert links (generatorURL) */
-    external_url: z.string().url().optional(),
+    external_url: httpUrl.optional(),
   })
   .prefault({});
 
@@ -97,17 +123,17 @@ export const externalLabelsSchema = z
 // ---- channels ----------------------------------------------------------------------------------------------
 // A channel's credential or address may be empty (e.g. `${SLACK_BOT_TOKEN:-}` with the variable unset): the
 // config stays valid and the channel is inactive; see channelInactiveReason.
-const optionalUrl = z.union([z.literal(''), z.string().url()]);
+const optionalUrl = z.union([z.literal(''), httpUrl]);
 const slackChannel = z.strictObject({
   type: z.literal('slack'),
   token: z.string(),
   channel: z.string().min(1),
-  api_url: z.string().url().optional(),
+  api_url: httpUrl.optional(),
 });
 const emailChannel = z.strictObject({
   type: z.literal('email'),
   /** smtp://user:pass@host:port or smtps://… */
-  url: z.union([z.literal(''), z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')]),
+  url: z.union([z.literal(''), urlWithScheme(['smtp:', 'smtps:'], 'smtp://user:pass@host:587 or smtps://…:465')]),
   from: z.string().min(1),
   to: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (Array.isArray(v) ? v : [v])),
 });
@@ -138,26 +164,23 @@ export { OPS, ruleSchema, type Op, type RuleConfig } from '../rules/rule-schema.
 
 // ---- silences / maintenance --------------------------------------------------------------------------------
 export const matcherSchema = z.strictObject({
-  name: z.string().min(1),
-  value: z.string(),
+  name: z.string().min(1).max(MAX_LABEL_NAME_LENGTH, `a label name is at most ${MAX_LABEL_NAME_LENGTH} characters`),
+  value: z.string().max(MAX_MATCHER_VALUE_LENGTH, `a matcher value is at most ${MAX_MATCHER_VALUE_LENGTH} characters`),
   isRegex: z.boolean().default(false),
   isEqual: z.boolean().default(true),
 });
 const maintenanceSchema = z
   .strictObject({
     comment: z.string().default(''),
-    matchers: z.array(matcherSchema).min(1),
+    matchers: z.array(matcherSchema).min(1).max(MAX_MATCHERS, `at most ${MAX_MATCHERS} matchers`),
     starts_at: z.coerce.date(),
     ends_at: z.coerce.date(),
   })
   .superRefine((w, ctx) => {
     w.matchers.forEach((m, i) => {
       if (!m.isRegex) return;
-      try {
-        new RegExp(`^(?:${m.value})$`);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', path: ['matchers', i, 'value'], message: `invalid regular expression: ${(err as Error).message}` });
-      }
+      const problem = patternProblem(m.value);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['matchers', i, 'value'], message: `invalid regular expression: ${problem}` });
     });
     if (!(w.ends_at.getTime() > w.starts_at.getTime())) ctx.addIssue({ code: 'custom', path: ['ends_at'], message: 'ends_at must be after starts_at' });
   });

@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { ExpositionCache } from '../metrics/exposition.ts';
@@ -26,9 +28,15 @@ export interface HttpDeps {
   guards?: Parameters<Hono['use']>[1][];
 }
 
+/** The largest request body any endpoint reads (a silence is well under 1 kB); larger ones get 413 unread. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
 /** The sidecar's HTTP API. Handlers only read state; nothing here samples the host. */
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
+  // a wrong method on an existing route: 405 with Allow (JSON like every other error)
+  app.use('*', methodNotAllowed({ app, onMethodNotAllowed: (c, methods) => c.json({ error: `${c.req.method} is not allowed on ${c.req.path}; allowed: ${methods.join(', ')}` }, 405, { Allow: methods.join(', ') }) }));
+  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => jsonError(c, 413, `request body too large: the limit is ${MAX_BODY_BYTES} bytes`) }));
   for (const g of deps.guards ?? []) app.use('*', g);
   metricsRoute(app, deps.exposition, () => deps.store.latest !== undefined);
   liveRoute(app, deps);

@@ -1,9 +1,11 @@
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { parseListenAddress } from '../config/listen.ts';
 
 export interface Listening {
   /** e.g. http://127.0.0.1:9470 */
@@ -19,12 +21,7 @@ export interface ListenOptions {
 }
 
 /** Parses HOST:PORT (IPv6 as [::1]:9470); throws with a readable message. */
-export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text.trim());
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new Error(`invalid listen address "${text}" (expected HOST:PORT, e.g. 0.0.0.0:9470)`);
-  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
-}
+export const parseListen = parseListenAddress;
 
 /** Starts the HTTP(S) server for the app; resolves once it listens. */
 export function listen(app: Hono, opts: ListenOptions): Promise<Listening> {
@@ -47,7 +44,33 @@ export function listen(app: Hono, opts: ListenOptions): Promise<Listening> {
       },
     ) as Server;
     server.keepAliveTimeout = 65_000;
+    answerParserErrors(server);
     server.once('error', reject);
+  });
+}
+
+/**
+ * Requests Node's HTTP parser refuses before any route sees them (malformed request line, headers over 16 kB,
+ * a header timeout) get a JSON body like every other error instead of an empty one: 400, 431 or 408.
+ */
+export function answerParserErrors(server: Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const code = err.code ?? '';
+    if (code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const error =
+      status === 431
+        ? 'request headers too large'
+        : status === 408
+          ? 'request timed out before its headers were complete'
+          : `malformed HTTP request (${code.replace(/^HPE_/, '').toLowerCase() || 'parse error'})`;
+    const body = JSON.stringify({ error });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 }
 

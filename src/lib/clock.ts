@@ -5,10 +5,14 @@ export interface Clock {
   clearTimeout(handle: unknown): void;
 }
 
+/** the longest wait a Node timer can hold (24.8 days) */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
+    // Node fires a timer past 2^31-1 ms at once (and warns); cap it so a huge wait stays a long wait
+    const t = setTimeout(fn, Math.min(Math.max(0, ms), MAX_TIMER_MS));
     t.unref?.();
     return t;
   },

@@ -28,6 +28,13 @@ export function formatDuration(ms: number): string {
   return out;
 }
 
+/**
+ * The longest duration any setting accepts: 24 days. Node's timers hold at most 2^31-1 ms (24.8 days); a longer
+ * wait fires at once, which turned `sampling.interval: 25d` into a busy loop.
+ */
+export const MAX_DURATION_MS = 24 * 86_400_000;
+const tooLong = (what: string) => `duration ${what} is too long: the limit is 24d (timers cannot wait longer)`;
+
 /** A zod type accepting a duration string (or a number of seconds) and yielding milliseconds. */
 export const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) => {
   if (typeof v === 'number') {
@@ -35,11 +42,19 @@ export const durationMs = z.union([z.string(), z.number()]).transform((v, ctx) =
       ctx.addIssue({ code: 'custom', message: `duration must be a non-negative number of seconds, got ${v}` });
       return z.NEVER;
     }
+    if (v * 1000 > MAX_DURATION_MS) {
+      ctx.addIssue({ code: 'custom', message: tooLong(`${v} (seconds)`) });
+      return z.NEVER;
+    }
     return v * 1000;
   }
   const ms = parseDuration(v);
   if (ms === undefined) {
     ctx.addIssue({ code: 'custom', message: `invalid duration "${v}" (expected e.g. 500ms, 5s, 2m, 4h, 1d)` });
+    return z.NEVER;
+  }
+  if (!(ms <= MAX_DURATION_MS)) {
+    ctx.addIssue({ code: 'custom', message: tooLong(`"${v}"`) });
     return z.NEVER;
   }
   return ms;

@@ -13,3 +13,14 @@ export function redactText(text: string, secrets: Iterable<string> = []): string
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[REDACTED]');
   return out.replace(URL_CREDENTIALS, '$1[REDACTED]@').replace(SLACK_TOKEN, '[REDACTED]').replace(BEARER, '$1[REDACTED]').replace(TOKEN_PARAM, '$1[REDACTED]');
 }
+
+/**
+ * Redacts, then cuts to `max` characters. A token cut in two at the limit is dropped whole: it may be a secret
+ * this caller does not know (another channel's, echoed back by a far end), and its head alone would pass every
+ * later redaction.
+ */
+export function redactThenCut(text: string, secrets: Iterable<string>, max: number): string {
+  const clean = redactText(text, secrets);
+  if (clean.length <= max) return clean;
+  return `${clean.slice(0, max).replace(/[^\s"'=:,;]*$/, '')}…`;
+}

@@ -25,6 +25,8 @@ export interface RetryOptions {
   attemptTimeoutMs: number;
   /** when a round gives up on a recoverable error, the row is tried again this much later (or Retry-After) */
   laterMs: number;
+  /** the longest a far end's Retry-After may defer a row (a 503 with Retry-After: 3000000 waits this long) */
+  maxDeferMs: number;
 }
 
 export const DEFAULT_RETRY: RetryOptions = {
@@ -34,6 +36,7 @@ export const DEFAULT_RETRY: RetryOptions = {
   maxRetryTime: 120_000,
   attemptTimeoutMs: 30_000,
   laterMs: 60_000,
+  maxDeferMs: 3_600_000,
 };
 
 export interface DeliveryDeps {
@@ -223,7 +226,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         logger.error({ channel: ch, outboxId: row.id, reason: ne.reason, err: clean(ne.message) }, 'notification failed (not recoverable)');
         return;
       }
-      const later = Math.max(retry.laterMs, ne.retryAfterMs ?? 0);
+      const later = Math.min(Math.max(retry.laterMs, ne.retryAfterMs ?? 0), Math.max(retry.laterMs, retry.maxDeferMs));
       outbox.defer(row.id, clock.now() + later, ne.message);
       logger.warn({ channel: ch, outboxId: row.id, attempts, retryInMs: later, err: clean(ne.message) }, 'notification still undelivered; will retry');
     }

@@ -1,6 +1,6 @@
 import type { Db } from '../store/db.ts';
 import { createOutboxRepo, type OutboxRow, type OutboxStatus } from '../store/outbox-repo.ts';
-import { redactText } from '../lib/redact.ts';
+import { redactThenCut } from '../lib/redact.ts';
 import type { AlertEvent } from './types.ts';
 
 export type { OutboxRow } from '../store/outbox-repo.ts';
@@ -29,7 +29,7 @@ const RECENT_ROWS = 16;
 
 export function createOutbox(db: Db, secrets: () => Iterable<string> = () => []): Outbox {
   const repo = createOutboxRepo(db);
-  const clean = (text: string) => redactText(text, secrets()).slice(0, 2000);
+  const clean = (text: string) => redactThenCut(text, secrets(), 2000);
   // a row's events never change: the delivery loop takes them from here instead of parsing the stored payload
   // again (a thousand-alert payload is several milliseconds of JSON.parse on the serving thread)
   const recent = new Map<number, AlertEvent[]>();

@@ -352,6 +352,22 @@ test('Retry-After longer than the backoff defers the row by Retry-After', async 
   assert.equal(n.queueDepth(), 0);
 });
 
+test('a huge Retry-After (3 000 000 s) is clamped to the retry budget: one deferral of an hour, no busy loop', async (t) => {
+  const { n, slack, clock } = setup(t, { channels: [fakeChannel('slack', 'slack')], config: baseConfig({ channels: ['slack'] }) });
+  slack.behaviour = async (_e, _s, call) => {
+    if (call === 1) throw new NotifyError('unavailable', { recoverable: true, reason: 'http_503', retryAfterMs: 3_000_000_000 });
+  };
+  n.process([ev('firing', 1)], []);
+  await n.flush();
+  assert.equal(slack.calls.length, 1);
+  clock.advance(3_600_000 - 1);
+  await n.flush();
+  assert.equal(slack.calls.length, 1, 'waits the clamped hour');
+  clock.advance(1);
+  await n.flush();
+  assert.equal(slack.calls.length, 2, 'tried again after one hour, not after 34 days (or at once)');
+});
+
 test('a hung channel does not delay another; stop() ends the hung attempt and keeps the row', async (t) => {
   const { n, slack, email } = setup(t);
   let slackStarted!: () => void;

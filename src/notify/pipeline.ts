@@ -213,6 +213,17 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         }
         yield;
       }
+      // a channel told of the firing that a reload has since removed cannot hear the resolution; its record is
+      // closed anyway, so the alert firing again once the channel is back is notified as new
+      for (const event of events) {
+        if (event.kind !== 'resolved') continue;
+        for (const ch of notifications.firingSentChannels(event.fingerprint)) {
+          if (deps.channels.has(ch)) continue;
+          const prev = lookup(event.fingerprint, ch);
+          if (prev?.firingSent) put({ ...prev, kind: 'resolved', firingSent: false, silenced: false, event });
+        }
+        yield;
+      }
 
       // repeat: reminders and firing alerts not yet notified (a silence ended)
       for (const a of firing) {

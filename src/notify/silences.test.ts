@@ -94,3 +94,25 @@ test('maintenance windows from config mute like silences and are read-only', () 
   svc.setMaintenance([]);
   assert.equal(svc.list().length, 0);
 });
+
+test('a silence regex that would backtrack forever is matched in linear time; sizes are capped', () => {
+  const input = silenceInputSchema.parse({ matchers: [{ name: 'alertname', value: '(.*.*)*!', isRegex: true }], endsAt: '2030-01-01T00:00:00Z', comment: 'x' });
+  assert.equal(matcherMatches(input.matchers[0]!, 'a'.repeat(40)), false);
+  const bad = (input: unknown) => silenceInputSchema.safeParse(input).success;
+  assert.equal(bad({ matchers: [{ name: 'a', value: 'x'.repeat(5000) }], endsAt: '2030-01-01', comment: 'x' }), false);
+  assert.equal(bad({ matchers: Array.from({ length: 40 }, (_, i) => ({ name: `l${i}`, value: 'v' })), endsAt: '2030-01-01', comment: 'x' }), false);
+  assert.equal(bad({ matchers: [{ name: 'a', value: '(?=x)', isRegex: true }], endsAt: '2030-01-01', comment: 'x' }), false);
+});
+
+test('the number of active or pending silences is bounded; expiring one makes room', () => {
+  const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
+  const svc = createSilenceService({ db: openDatabase(':memory:'), clock });
+  const input = (i: number) => silenceInputSchema.parse({ matchers: [{ name: 'alertname', value: `A${i}` }], endsAt: '2026-01-02T00:00:00Z', comment: 'x' });
+  let last = '';
+  for (let i = 0; i < 1000; i++) last = svc.create(input(i)).id;
+  assert.throws(() => svc.create(input(1000)), (e: unknown) => e instanceof SilenceError && e.code === 'limit' && /1000/.test(e.message));
+  svc.expire(last);
+  assert.ok(svc.create(input(1001)).id);
+  assert.equal(svc.page(10, 0).items.length, 10);
+  assert.equal(svc.page(10, 0).total, 1001);
+});

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../lib/clock.ts';
 import type { Db } from '../store/db.ts';
+import { anchoredPattern, MAX_LABEL_NAME_LENGTH, MAX_MATCHER_VALUE_LENGTH, MAX_MATCHERS, patternProblem, type AnchoredPattern } from '../lib/safe-regex.ts';
 import { createSilenceRepo, type Matcher, type SilenceRow } from '../store/silence-repo.ts';
 
 export type { Matcher } from '../store/silence-repo.ts';
@@ -16,26 +17,25 @@ export interface MaintenanceWindow {
 
 const inputMatcher = z
   .strictObject({
-    name: z.string().min(1),
-    value: z.string(),
+    name: z.string().min(1).max(MAX_LABEL_NAME_LENGTH, `a label name is at most ${MAX_LABEL_NAME_LENGTH} characters`),
+    value: z.string().max(MAX_MATCHER_VALUE_LENGTH, `a matcher value is at most ${MAX_MATCHER_VALUE_LENGTH} characters`),
     isRegex: z.boolean().default(false),
     isEqual: z.boolean().default(true),
   })
   .superRefine((m, ctx) => {
     if (!m.isRegex) return;
-    try {
-      new RegExp(m.value);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: `invalid regular expression: ${(err as Error).message}` });
-    }
+    const problem = patternProblem(m.value);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: `invalid regular expression: ${problem}` });
   });
+
+const isoDate = z.coerce.date({ error: 'must be an ISO 8601 date-time, e.g. 2026-01-01T12:00:00Z' });
 
 /** API input for POST /silences (Alertmanager v2 field names). The HTTP layer validates with it. */
 export const silenceInputSchema = z
   .strictObject({
-    matchers: z.array(inputMatcher).min(1),
-    startsAt: z.coerce.date().optional(),
-    endsAt: z.coerce.date(),
+    matchers: z.array(inputMatcher).min(1).max(MAX_MATCHERS, `at most ${MAX_MATCHERS} matchers`),
+    startsAt: isoDate.optional(),
+    endsAt: isoDate,
     createdBy: z.string().max(200).optional(),
     comment: z.string().min(1).max(2000),
   })
@@ -57,8 +57,11 @@ export interface Silence extends Omit<SilenceRow, 'updatedAt'> {
   status: SilenceStatus;
 }
 
+/** most API silences that may be active or pending at once (Alertmanager: --silences.max-silences) */
+export const MAX_SILENCES = 1000;
+
 export class SilenceError extends Error {
-  readonly code: 'not_found' | 'read_only' | 'invalid';
+  readonly code: 'not_found' | 'read_only' | 'invalid' | 'limit';
   constructor(code: SilenceError['code'], message: string) {
     super(message);
     this.name = 'SilenceError';
@@ -70,6 +73,8 @@ export interface SilenceService {
   create(input: SilenceInput): Silence;
   /** API silences (newest first) followed by maintenance windows */
   list(): Silence[];
+  /** one page of list() */
+  page(limit: number, offset: number): { total: number; items: Silence[] };
   get(id: string): Silence | undefined;
   /** ends a silence now; throws SilenceError('not_found' | 'read_only') */
   expire(id: string): Silence;
@@ -80,12 +85,12 @@ export interface SilenceService {
   setMaintenance(windows: readonly MaintenanceWindow[]): void;
 }
 
-const regexCache = new Map<string, RegExp | null>();
-function anchored(src: string): RegExp | null {
+const regexCache = new Map<string, AnchoredPattern | null>();
+function anchored(src: string): AnchoredPattern | null {
   let re = regexCache.get(src);
   if (re === undefined) {
     try {
-      re = new RegExp(`^(?:${src})$`);
+      re = anchoredPattern(src);
     } catch {
       re = null;
     }
@@ -142,9 +147,21 @@ export function createSilenceService(deps: { db: Db; clock: Clock; maintenance?:
   };
   setMaintenance(deps.maintenance ?? []);
 
+  // silences not yet ended, read once and kept until create/expire changes them (not re-parsed every evaluation)
+  let notEnded: SilenceRow[] | undefined;
+  let notEndedAt = 0;
+  const current = (now: number): SilenceRow[] => {
+    if (!notEnded || now < notEndedAt) {
+      notEnded = repo.notEnded(now);
+      notEndedAt = now;
+    }
+    return notEnded.filter((r) => r.endsAt > now);
+  };
+  const changed = () => (notEnded = undefined);
+
   const matcherAt = (now: number) => {
     const active: Silence[] = [
-      ...repo.notEnded(now).filter((r) => r.startsAt <= now).map((r) => view(r, now)),
+      ...current(now).filter((r) => r.startsAt <= now).map((r) => view(r, now)),
       ...maintenance.filter((m) => m.startsAt <= now && now < m.endsAt).map((m) => withStatus(m, now)),
     ];
     return (labels: Record<string, string>) => active.find((s) => matchesAll(s.matchers, labels));
@@ -155,8 +172,10 @@ export function createSilenceService(deps: { db: Db; clock: Clock; maintenance?:
       const now = clock.now();
       const startsAt = input.startsAt?.getTime() ?? now;
       const endsAt = input.endsAt.getTime();
+      if (endsAt <= now) throw new SilenceError('invalid', `endsAt must be in the future (it is ${new Date(endsAt).toISOString()}, now is ${new Date(now).toISOString()})`);
       if (!(endsAt > startsAt)) throw new SilenceError('invalid', 'endsAt must be after startsAt');
-      if (endsAt <= now) throw new SilenceError('invalid', 'endsAt must be in the future');
+      if (current(now).length >= MAX_SILENCES)
+        throw new SilenceError('limit', `there are already ${MAX_SILENCES} active or pending silences (the limit); expire some first`);
       const row: SilenceRow = {
         id: randomUUID(),
         matchers: input.matchers.map((m) => ({ name: m.name, value: m.value, isRegex: m.isRegex, isEqual: m.isEqual })),
@@ -168,11 +187,18 @@ export function createSilenceService(deps: { db: Db; clock: Clock; maintenance?:
         updatedAt: now,
       };
       repo.insert(row);
+      changed();
       return view(row, now);
     },
     list() {
       const now = clock.now();
       return [...repo.list().map((r) => view(r, now)), ...maintenance.map((m) => withStatus(m, now))];
+    },
+    page(limit, offset) {
+      const now = clock.now();
+      const api = repo.list();
+      const all = [...api.map((r) => view(r, now)), ...maintenance.map((m) => withStatus(m, now))];
+      return { total: all.length, items: all.slice(offset, offset + limit) };
     },
     get(id) {
       const now = clock.now();
@@ -187,6 +213,7 @@ export function createSilenceService(deps: { db: Db; clock: Clock; maintenance?:
       const r = repo.get(id);
       if (!r) throw new SilenceError('not_found', `silence ${id} not found`);
       repo.expire(id, now);
+      changed();
       return view(repo.get(id) ?? r, now);
     },
     mutedBy: (labels, now = clock.now()) => matcherAt(now)(labels),

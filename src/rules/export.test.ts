@@ -47,7 +47,7 @@ test('rule file: one group, fields, labels, annotations, comments for what Prome
   const text = exportPrometheusRules(
     [
       rule({ alert: 'HostHighCpu', metric: 'host_cpu_usage_ratio', op: '>', threshold: '90%', for: '2m', keep_firing_for: '90s', severity: 'critical', summary: 'CPU at {{ value | percent }}', channels: ['pager'] }),
-      rule({ alert: 'Disk', metric: 'host_filesystem_used_ratio', match: { mountpoint: '/', device: '=~(?!loop).*' }, op: '>', threshold: 0.85, labels: { team: 'ops', severity: 'ignored' }, description: 'd' }),
+      rule({ alert: 'Disk', metric: 'host_filesystem_used_ratio', match: { mountpoint: '/', device: '=~(sd|vd).*' }, op: '>', threshold: 0.85, labels: { team: 'ops', severity: 'ignored' }, description: 'd' }),
     ],
     { groupName: 'sidecar', intervalMs: 30_000 },
   );
@@ -66,12 +66,12 @@ test('rule file: one group, fields, labels, annotations, comments for what Prome
   });
   assert.deepEqual(g.rules[1], {
     alert: 'Disk',
-    expr: 'host_filesystem_used_ratio{device=~"(?!loop).*", mountpoint="/"} > 0.85',
+    expr: 'host_filesystem_used_ratio{device=~"(sd|vd).*", mountpoint="/"} > 0.85',
     labels: { team: 'ops', severity: 'warning' },
     annotations: { summary: 'Disk: host_filesystem_used_ratio is {{ $value }} (> 0.85)', description: 'd' },
   });
   assert.match(text, /# channels pager: prodpulse routing only/);
-  assert.match(text, /# match\.device uses a JavaScript regex construct/);
+  // JavaScript-only regex constructs no longer reach the exporter: the config refuses them (RE2, src/lib/safe-regex.ts)
 });
 
 test('keepFiringFor: false leaves the field out with a comment', () => {

@@ -44,3 +44,11 @@ test('invalid regexes are reported and make compile throw', () => {
   assert.match(errors[0]!, /match\.a: invalid regular expression/);
   assert.throws(() => compileMatchers({ a: '!~[' }), SyntaxError);
 });
+
+test('a backtracking-bomb regex cannot wedge the thread (RE2, linear time)', () => {
+  const m = compileMatchers({ alertname: '=~(.*.*)*!' });
+  assert.equal(m({ alertname: 'a'.repeat(40) }), false);
+  assert.equal(m({ alertname: 'abc!' }), true);
+  assert.deepEqual(validateMatchers({ x: '=~(a)\\1' }).length, 1, 'backreferences are not RE2');
+  assert.equal(validateMatchers({ x: `=~${'a'.repeat(2000)}` }).length, 1, 'length cap');
+});

@@ -7,6 +7,8 @@
  * A label the series does not carry counts as the empty string, as in PromQL.
  */
 
+import { anchoredPattern, type AnchoredPattern } from '../lib/safe-regex.ts';
+
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
 export interface LabelMatcher {
@@ -30,9 +32,12 @@ export function parseMatchers(match: Record<string, string>): LabelMatcher[] {
     });
 }
 
-/** Anchors a regex the way Prometheus does. Throws a SyntaxError for a bad pattern. */
-export function anchoredRegex(source: string): RegExp {
-  return new RegExp(`^(?:${source})$`);
+/**
+ * Anchors a regex the way Prometheus does, on RE2 (linear time: no pattern can wedge the thread; see
+ * src/lib/safe-regex.ts). Throws a PatternError for a bad or over-long pattern.
+ */
+export function anchoredRegex(source: string): AnchoredPattern {
+  return anchoredPattern(source);
 }
 
 /** Returns one message per invalid matcher (bad regular expression); empty when all compile. */

@@ -5,12 +5,13 @@
 import { z } from 'zod';
 import { validateMatchers } from './matchers.ts';
 import { durationMs } from '../lib/duration.ts';
+import { MAX_LABEL_NAME_LENGTH, MAX_MATCHER_VALUE_LENGTH } from '../lib/safe-regex.ts';
 
 export const OPS = ['>', '>=', '<', '<=', '==', '!='] as const;
 export type Op = (typeof OPS)[number];
 
 /** match: { label: "value" } for equality, { label: "=~regex" } or "!=value" / "!~regex" for the others. */
-const matcherValue = z.string();
+const matcherValue = z.string().max(MAX_MATCHER_VALUE_LENGTH + 2, `a matcher value is at most ${MAX_MATCHER_VALUE_LENGTH} characters`); // + the operator (=~, !=, !~)
 
 const thresholdValue = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?\s*%$/, 'must be a number or a percentage like "90%"')]);
 
@@ -18,7 +19,7 @@ export const ruleSchema = z
   .strictObject({
     alert: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a valid Prometheus alert name ([a-zA-Z_][a-zA-Z0-9_]*)'),
     metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a valid metric name'),
-    match: z.record(z.string(), matcherValue).default({}),
+    match: z.record(z.string().max(MAX_LABEL_NAME_LENGTH), matcherValue).default({}),
     op: z.enum(OPS),
     threshold: thresholdValue,
     clear: thresholdValue.optional(),

@@ -59,3 +59,23 @@ test('duplicate migration versions are refused', (t) => {
   writeFileSync(join(dir, '001-b.sql'), 'SELECT 1;');
   assert.throws(() => readMigrations(dir), /duplicate migration version 1/);
 });
+
+test('storage that cannot be used fails at once with one line naming storage.path and the reason', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { StorageError } = await import('./db.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'pp-storage-'));
+  const notDb = join(dir, 'not.db');
+  writeFileSync(notDb, 'x'.repeat(4096));
+  writeFileSync(join(dir, 'file'), 'x');
+  const cases: [string, RegExp][] = [
+    ['/proc/prodpulse-nope/x.db', /^storage\.path "\/proc\/prodpulse-nope\/x\.db": /],
+    ['/proc/x.db', /^storage\.path "\/proc\/x\.db": /],
+    [notDb, /: the file exists but is not an SQLite database$/],
+    [join(dir, 'file', 'x.db'), /is not a directory$/],
+  ];
+  for (const [path, re] of cases) {
+    assert.throws(() => openDatabase(path), (e: unknown) => e instanceof StorageError && re.test(e.message) && !e.message.includes('\n'), path);
+  }
+});

@@ -1,5 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,10 +42,66 @@ export function readMigrations(dir: string = DEFAULT_MIGRATIONS): Migration[] {
   return out;
 }
 
-/** Opens (creating if needed) the database at path, in WAL mode, and applies pending migrations in order. */
+/** A storage file that cannot be used, said in one line naming the path and the reason. */
+export class StorageError extends Error {
+  override name = 'StorageError';
+}
+
+/**
+ * mkdir -p, one component at a time. (Node's recursive mkdirSync never returns for a path under /proc: it keeps
+ * retrying the ENOENT procfs answers.)
+ */
+function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      if (!statSync(d).isDirectory()) throw new StorageError(`${d} is not a directory`);
+      break;
+    } catch (err) {
+      if (err instanceof StorageError) throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      missing.unshift(d);
+      if (dirname(d) === d) break;
+    }
+  }
+  for (const d of missing) mkdirSync(d);
+}
+
+/** Why SQLite could not open or initialise `path`, in words a person can act on. */
+function storageReason(path: string, err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { errstr?: string };
+  const msg = e?.message ?? String(err);
+  if (/not a database/i.test(msg)) return 'the file exists but is not an SQLite database';
+  if (/database or disk is full|SQLITE_FULL/i.test(msg) || e?.code === 'ENOSPC') return 'the disk is full';
+  if (/readonly|read-only/i.test(msg) || e?.code === 'EROFS') return 'the file or its directory is read-only';
+  if (e?.code === 'EACCES' || e?.code === 'EPERM') return `permission denied (${e.code})`;
+  if (/unable to open database file|disk I\/O error/i.test(msg)) {
+    try {
+      accessSync(dirname(path), constants.W_OK);
+    } catch (a) {
+      return `the directory ${dirname(path)} is not writable (${(a as NodeJS.ErrnoException).code})`;
+    }
+    return `SQLite cannot open it there (${msg}); use a regular file on a local, writable filesystem`;
+  }
+  return msg.split('\n')[0] ?? msg;
+}
+
+/**
+ * Opens (creating if needed) the database at path, in WAL mode, and applies pending migrations in order.
+ * Any failure is a StorageError: `storage.path "PATH": REASON`.
+ */
 export function openDatabase(path: string, opts: OpenOptions = {}): Db {
+  try {
+    return openDatabaseOrThrow(path, opts);
+  } catch (err) {
+    if (err instanceof StorageError && err.message.startsWith('storage.path')) throw err;
+    throw new StorageError(`storage.path "${path}": ${err instanceof StorageError ? err.message : storageReason(path, err)}`, { cause: err });
+  }
+}
+
+function openDatabaseOrThrow(path: string, opts: OpenOptions): Db {
   const memory = path === ':memory:';
-  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  if (!memory) ensureDir(dirname(path));
   const sql = new DatabaseSync(path, { timeout: opts.busyTimeoutMs ?? 5000, enableForeignKeyConstraints: true });
   try {
     sql.exec(`PRAGMA busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`);

@@ -12,7 +12,7 @@ import { jsonError } from '../errors.ts';
 import { loadAsset } from './assets.ts';
 import { createEventHub, type EventHub } from './events.ts';
 import { dashboardPage, FRAGMENTS, renderFragment, serviceChartData, serviceEvents, servicePage, serviceSummary, type FragmentId } from './render.ts';
-import type { DashboardViews } from './views.ts';
+import type { DashboardViews, DemoPanel } from './views.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -25,6 +25,8 @@ export interface DashboardDeps {
   maxClients?: number;
   /** SSE comment interval (default 15 s) */
   heartbeatMs?: number;
+  /** demo mode only: the page shows the Demo panel */
+  demo?: DemoPanel;
 }
 
 export interface Dashboard {
@@ -88,7 +90,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
     app.get('/', async (c, next) => {
       if (wantsJson(c)) return next();
       const env = c.req.query('env') || undefined;
-      return sendHtml(c, dashboardPage(views, { version: deps.version, now: clock.now(), env }).toString());
+      return sendHtml(c, dashboardPage(views, { version: deps.version, now: clock.now(), env, ...(deps.demo ? { demo: deps.demo } : {}) }).toString());
     });
 
     app.get('/ui/services/:id', async (c) => {

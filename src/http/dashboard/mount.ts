@@ -16,7 +16,7 @@ import { docsRoutes } from '../openapi/docs.ts';
 import type { ApiOperation } from '../openapi/registry.ts';
 import { createCoreViews, type CoreViews } from './core-views.ts';
 import { createDashboard, type Dashboard } from './dashboard.ts';
-import type { HeartbeatViewSource, ServiceViewSource, TargetStatus } from './views.ts';
+import type { DemoPanel, HeartbeatViewSource, ServiceViewSource, TargetStatus } from './views.ts';
 
 export interface MountDashboardDeps {
   store: SnapshotStore;
@@ -35,6 +35,8 @@ export interface MountDashboardDeps {
   /** route descriptions beyond API_GROUPS */
   extraApi?: readonly (readonly ApiOperation[])[];
   maxClients?: number;
+  /** demo mode only: the Demo panel of fault buttons */
+  demo?: DemoPanel;
 }
 
 export interface MountedDashboard {
@@ -63,6 +65,7 @@ export function mountDashboard(deps: MountDashboardDeps): MountedDashboard {
     logger: deps.logger,
     version: deps.version,
     ...(deps.maxClients !== undefined ? { maxClients: deps.maxClients } : {}),
+    ...(deps.demo ? { demo: deps.demo } : {}),
   });
   const groups = [...API_GROUPS, ...(deps.extraApi ?? [])];
   return {

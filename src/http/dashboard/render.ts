@@ -9,6 +9,7 @@ import { bytes, duration, iso, ms, num, percent, time } from './format.ts';
 import type {
   ActiveAlertView,
   AlertsView,
+  DemoPanel,
   CheckMark,
   DashboardViews,
   HeartbeatView,
@@ -257,13 +258,29 @@ export function chartData(host: HostView) {
   };
 }
 
-export function dashboardPage(views: DashboardViews, opts: { version: string; now: number; env?: string | undefined }): Html {
+// ---- demo panel (prodpulse demo only) ----------------------------------------------------------------------
+
+/** Fault buttons per target; the page script posts `{target, fault}` as JSON to the panel's control URL. */
+export function demoPanelSection(panel: DemoPanel): Html {
+  const state = panel.state();
+  return h`<section id="demo" class="demo" data-control-url="${panel.controlUrl}"><h2>Demo</h2>
+<p class="muted">Inject a fault and watch the statuses, the alerts and the terminal follow. The buttons need JavaScript; scripts can <code>POST ${panel.controlUrl}</code> with JSON <code>{"target": "payment", "fault": "HIGH_CPU"}</code>.</p>
+<table class="demo-faults"><thead><tr><th>Target</th><th>Kind</th><th>Fault now</th><th>Inject</th></tr></thead><tbody>
+${panel.targets.map(
+  (t) => h`<tr data-demo-target="${t.name}"><td>${t.name}</td><td>${t.kind}</td><td class="demo-current">${state[t.name] ?? 'NONE'}</td>
+<td>${t.faults.map((f) => h`<button type="button" class="demo-fault" data-target="${t.name}" data-fault="${f}" disabled>${f}</button> `)}</td></tr>`,
+)}</tbody></table>
+<p><button type="button" class="demo-fault" data-target="all" data-fault="RECOVER" disabled>RECOVER all</button> <output id="demo-result" role="status"></output></p></section>`;
+}
+
+export function dashboardPage(views: DashboardViews, opts: { version: string; now: number; env?: string | undefined; demo?: DemoPanel }): Html {
   const alerts = views.alerts();
   const host = views.host();
   const services = views.services();
   const frag = (id: FragmentId, inner: Html) => h`<div id="frag-${id}" data-fragment="${id}">${inner}</div>`;
   const body = h`${header(opts.version)}<main>
 <section id="overview-section" aria-label="Overview">${frag('overview', overviewFragment(views.statusCounts()))}</section>
+${opts.demo ? demoPanelSection(opts.demo) : ''}
 <section id="alerts"><h2>Active alerts</h2>${frag('active-alerts', activeAlertsFragment(alerts, opts.now))}</section>
 <section id="host"><h2>Host</h2>${frag('host-stats', hostStatsFragment(host))}
   <div class="charts" id="host-charts"><div class="chart" id="chart-cpu" data-title="CPU %"></div><div class="chart" id="chart-mem" data-title="Memory %"></div>

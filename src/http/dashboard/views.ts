@@ -202,3 +202,12 @@ export function countStatuses(statuses: Iterable<TargetStatus>): KindCounts {
   }
   return c;
 }
+
+/** Demo mode only (`prodpulse demo`): the Demo panel's fault buttons, posted as JSON to `controlUrl`. */
+export interface DemoPanel {
+  targets: readonly { name: string; kind: 'service' | 'dependency'; faults: readonly string[] }[];
+  /** same-origin path (CSP connect-src 'self'), e.g. /demo/fault */
+  controlUrl: string;
+  /** each target's current fault, NONE when healthy */
+  state(): Record<string, string>;
+}

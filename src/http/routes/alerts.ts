@@ -4,7 +4,8 @@ import type { AlertQueries } from '../../alerting.ts';
 import type { ActiveAlert } from '../../rules/engine.ts';
 import { jsonError } from '../errors.ts';
 
-export const pageQuery = z.strictObject({
+// unknown query parameters are ignored, as on every endpoint (Prometheus may add its own to a scrape); known ones are checked
+export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });

@@ -59,3 +59,29 @@ test('urlSecrets: passwords always; path segments and query only when the path i
   assert.ok(am.includes('pass1234'));
   assert.ok(!am.some((x) => x === '/' || x === 'am:9093'));
 });
+
+test('a fetch error that can never succeed (bad URL or scheme) is not recoverable; a refused connection is', () => {
+  const bad = networkError('webhook', Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('unknown scheme'), { code: undefined }) }), []);
+  assert.equal(bad.recoverable, false);
+  assert.equal(bad.reason, 'bad_url');
+  const invalid = networkError('webhook', Object.assign(new TypeError('Invalid URL'), { code: 'ERR_INVALID_URL' }), []);
+  assert.equal(invalid.recoverable, false);
+  const refused = networkError('webhook', Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }), []);
+  assert.equal(refused.recoverable, true);
+});
+
+test('error text is redacted before it is cut: a secret straddling the 200-character cut leaks no part of itself', () => {
+  const secret = 'hook-path-SECRET-0123456789abcdef';
+  for (let at = 170; at <= 200; at += 3) {
+    const body = `${'e'.repeat(at)}${secret} trailing`;
+    const err = httpStatusError('webhook', { status: 500, headers: headers({}) }, body, [secret], NOW);
+    for (let n = 6; n <= secret.length; n++) assert.ok(!err.message.includes(secret.slice(0, n)), `prefix of ${n} chars leaked with the secret at ${at}: ${err.message}`);
+  }
+});
+
+test("a token cut at the limit is dropped whole, even a secret this channel does not know (another channel's, echoed back)", () => {
+  const foreign = 'OtherChannelSecret0123456789';
+  const err = httpStatusError('alertmanager', { status: 503, headers: headers({}) }, `${'e'.repeat(190)} ${foreign}`, [], NOW);
+  assert.ok(!err.message.includes(foreign.slice(0, 6)), err.message);
+  assert.match(err.message, /…$/);
+});

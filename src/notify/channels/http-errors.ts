@@ -1,5 +1,5 @@
 import { NotifyError } from '../types.ts';
-import { redactText } from '../../lib/redact.ts';
+import { redactText, redactThenCut } from '../../lib/redact.ts';
 
 /** Shared HTTP plumbing for channels: Retry-After, status classification, safe URLs, network errors. */
 
@@ -75,7 +75,9 @@ export function httpStatusError(
   secrets: readonly string[],
   now: number,
 ): NotifyError {
-  const excerpt = body.trim().slice(0, 200).replace(/\s+/g, ' ');
+  // redact first, then cut: cutting first can leave the head of a secret that straddles the cut, which the
+  // redaction then no longer recognises
+  const excerpt = redactThenCut(body.trim().replace(/\s+/g, ' '), secrets, 200);
   const message = redactText(`${what}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${excerpt ? `: ${excerpt}` : ''}`, secrets);
   const retryAfterMs = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get('retry-after'), now) : undefined;
   return new NotifyError(message, {
@@ -85,20 +87,27 @@ export function httpStatusError(
   });
 }
 
+const NEVER_RECOVERS = new Set(['ERR_INVALID_URL', 'ERR_INVALID_PROTOCOL', 'ERR_INVALID_ARG_TYPE', 'ERR_UNSUPPORTED_PROTOCOL']);
+
 /** A thrown fetch/socket error (refused, reset, DNS, timeout, abort) → recoverable NotifyError without the URL. */
 export function networkError(what: string, err: unknown, secrets: readonly string[]): NotifyError {
   const e = err as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } };
   const timedOut = e?.name === 'TimeoutError' || e?.name === 'AbortError';
   const code = e?.cause?.code ?? e?.code;
   const detail = timedOut ? 'timed out or aborted' : [code, e?.cause?.message ?? e?.message].filter(Boolean).join(' ');
+  // a URL fetch cannot use (bad scheme or syntax) fails the same way on every retry
+  const hopeless = !timedOut && (NEVER_RECOVERS.has(String(code)) || /unknown scheme|not supported|invalid url/i.test(`${e?.cause?.message ?? ''} ${e?.message ?? ''}`));
   return new NotifyError(redactText(`${what}: request failed: ${detail || 'unknown error'}`, secrets), {
-    recoverable: true,
-    reason: timedOut ? 'timeout' : 'network',
+    recoverable: !hopeless,
+    reason: timedOut ? 'timeout' : hopeless ? 'bad_url' : 'network',
   });
 }
 
-/** Reads at most `limit` characters of a response body, never throwing. */
-export async function readBodySafe(res: { text(): Promise<string> }, limit = 2000): Promise<string> {
+/**
+ * Reads at most `limit` characters of a response body, never throwing. The limit is well past what error messages
+ * keep (200 characters, cut after redaction), so a secret echoed near the end is still whole when redacted.
+ */
+export async function readBodySafe(res: { text(): Promise<string> }, limit = 16_384): Promise<string> {
   try {
     return (await res.text()).slice(0, limit);
   } catch {

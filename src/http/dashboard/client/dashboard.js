@@ -191,6 +191,31 @@
     });
   }
 
+  // ---- demo panel (prodpulse demo only) -------------------------------------------------------------------------
+  var demo = $('#demo');
+  if (demo) {
+    var demoOut = $('#demo-result');
+    var demoSay = function (text, ok) { if (demoOut) { demoOut.textContent = text; demoOut.dataset.ok = ok ? 'true' : 'false'; } };
+    var demoButtons = demo.querySelectorAll('button.demo-fault');
+    demoButtons.forEach(function (b) { b.disabled = false; });
+    demo.addEventListener('click', function (ev) {
+      var b = ev.target.closest && ev.target.closest('button.demo-fault');
+      if (!b) return;
+      fetch(demo.dataset.controlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: b.dataset.target, fault: b.dataset.fault }) })
+        .then(function (r) { return r.json().then(function (x) { return { r: r, b: x }; }); })
+        .then(function (x) {
+          if (!x.r.ok) return demoSay(errorText(x.b, x.r.status), false);
+          var faults = x.b.faults || {};
+          demo.querySelectorAll('tr[data-demo-target]').forEach(function (tr) {
+            var cell = tr.querySelector('.demo-current');
+            if (cell && faults[tr.dataset.demoTarget]) cell.textContent = faults[tr.dataset.demoTarget];
+          });
+          demoSay((x.b.changed || []).map(function (c) { return c.target + ': ' + c.fault; }).join(', '), true);
+        })
+        .catch(function (e) { demoSay('Error: ' + e.message, false); });
+    });
+  }
+
   // ---- live updates ---------------------------------------------------------------------------------------------
   hostCharts(readJson('host-data') || {});
   var sdata = readJson('service-data');
