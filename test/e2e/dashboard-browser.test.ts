@@ -245,7 +245,10 @@ test('services and heartbeats on a real sidecar: a loopback dependency DOWN and 
   assert.match((await row('payments').locator('td:nth-child(5)').textContent()) ?? '', /^2\.2\.0 \/ 2\.1\.0 ⚠ drift$/);
   await page.waitForSelector('#frag-active-alerts tr[data-alert="VersionDrift"]');
 
-  // the heartbeat job stops pinging: late (HeartbeatLate, a warning: DEGRADED), then missed (DOWN), then a ping
+  // the heartbeat job pings, then stops: late (HeartbeatLate, a warning: DEGRADED) once 2 s pass, missed (DOWN) once
+  // allowed_misses (3) intervals pass, HEALTHY again after a ping
+  await ping('queue-worker');
+  await page.waitForSelector(hb('queue-worker', 'HEALTHY'), { timeout: 15_000 });
   await page.waitForSelector(hb('queue-worker', 'DEGRADED'), { timeout: 15_000 });
   assert.match((await page.textContent('#frag-overview')) ?? '', /Heartbeats\s+▲ DEGRADED/);
   await page.waitForSelector('#frag-active-alerts tr[data-alert="HeartbeatLate"]');
