@@ -27,7 +27,7 @@ test('HTTP surface: 413, 405 with Allow, JSON parser errors, one rule for unknow
   const big = 'x'.repeat(200_000);
   assert.match(
     await raw(url, `POST /silences HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${big.length}\r\nConnection: close\r\n\r\n${big}`),
-    /^HTTP\/1\.1 413 [^]*\{"error":"request body too large: the limit is 65536 bytes"\}/,
+    /^HTTP\/1\.1 413 [^]*\{"error":"request body too large: the limit is 64 KB \(65536 bytes\)"\}/,
   );
   let r: Response;
   const chunk = 'y'.repeat(10_000);

@@ -36,7 +36,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
   // a wrong method on an existing route: 405 with Allow (JSON like every other error)
   app.use('*', methodNotAllowed({ app, onMethodNotAllowed: (c, methods) => c.json({ error: `${c.req.method} is not allowed on ${c.req.path}; allowed: ${methods.join(', ')}` }, 405, { Allow: methods.join(', ') }) }));
-  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => jsonError(c, 413, `request body too large: the limit is ${MAX_BODY_BYTES} bytes`) }));
+  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => jsonError(c, 413, `request body too large: the limit is ${MAX_BODY_BYTES / 1024} KB (${MAX_BODY_BYTES} bytes)`) }));
   for (const g of deps.guards ?? []) app.use('*', g);
   metricsRoute(app, deps.exposition, () => deps.store.latest !== undefined);
   liveRoute(app, deps);

@@ -69,12 +69,13 @@ rules:
   const r = parseConfigText(text, 'a.yaml', { env: {} });
   assert.ok(r.ok, JSON.stringify(r));
   assert.deepEqual(r.warnings, [
+    'a.yaml:16:13: rules[2].metric: warning: no source produces the metric "custom_queue_seconds", so this rule can never fire',
     'a.yaml:8:14: rules[0].summary: warning: {{ labels.mountpoint }} always renders empty: host_memory_used_ratio never has a "mountpoint" label (host_memory_used_ratio has no labels; external labels: instance, env; rule labels: team)',
     'a.yaml:14:18: rules[1].description: warning: {{ labels.cpu }} always renders empty: host_filesystem_used_ratio never has a "cpu" label (host_filesystem_used_ratio has device, mountpoint, fstype; external labels: instance, env)',
   ]);
   // a metric no source declares is not checked; another map can add it
   const more = parseConfigText(text, 'a.yaml', { env: {}, metricLabels: { ...KNOWN_METRIC_LABELS, custom_queue_seconds: ['service'] } });
-  assert.ok(more.ok && more.warnings.length === 3 && more.warnings[2]!.includes('"anything"'));
+  assert.ok(more.ok && more.warnings.length === 4 && more.warnings[3]!.includes('"anything"'));
 });
 
 test('the shipped alerts.yaml loads without warnings', async () => {

@@ -46,33 +46,62 @@ export interface ServicesForViews {
   lastChecks(id: string): CheckMark[];
 }
 
-/** Uptime reads hourly rollups; a page re-rendered every second reads them at most once a minute per service. */
+/**
+ * Uptime reads hourly rollups; a page re-rendered every second reads them at most once a minute per service, and
+ * again at once when the service's status changed (an outage shows in its uptime without waiting a minute). A
+ * service with no check stored yet is not cached: its first figures show as soon as they are written.
+ */
 const UPTIME_TTL_MS = 60_000;
 
+const HOUR = 3_600_000;
+/** the latency chart's span: hourly averages for the day, every check of the last RAW_SPAN_MS */
+const CHART_SPAN_MS = 24 * HOUR;
+const RAW_SPAN_MS = 6 * HOUR;
+
+/**
+ * The latency chart's points, oldest first: hourly averages for the whole hours of the last 24 h that end before
+ * the last 6 h, then every check of the last 6 h (the store answers a 24 h range in hours only, which left a young
+ * service with one point). Hours with no successful check are failed marks at 0 ms.
+ */
+export function latencyMarks(history: Pick<ProbeHistoryRepo, 'latencySeries'>, id: string, at: number): CheckMark[] {
+  const rawFrom = at - RAW_SPAN_MS;
+  const out: CheckMark[] = [];
+  const hours = history.latencySeries(id, at - CHART_SPAN_MS, at);
+  if (hours.resolution === 'hour') {
+    for (const p of hours.points) if (p.timestamp + HOUR <= rawFrom) out.push({ ok: p.failures === 0, latencyMs: p.avgMs ?? 0, timestamp: p.timestamp });
+  }
+  const recent = history.latencySeries(id, rawFrom, at);
+  if (recent.resolution === 'raw') for (const p of recent.points) out.push({ ok: p.ok, latencyMs: p.latencyMs, timestamp: p.timestamp });
+  else for (const p of recent.points) if (p.timestamp + HOUR > rawFrom) out.push({ ok: p.failures === 0, latencyMs: p.avgMs ?? 0, timestamp: p.timestamp });
+  return out;
+}
+
 export function serviceViews(services: ServicesForViews, status: Pick<StatusModel, 'get'>, now: () => number): ServiceViewSource {
-  const uptimeCache = new Map<string, { at: number; value: ServiceView['uptime'] }>();
-  const uptimeOf = (id: string): ServiceView['uptime'] => {
+  const uptimeCache = new Map<string, { at: number; status: TargetStatus; value: ServiceView['uptime'] }>();
+  const uptimeOf = (id: string, st: TargetStatus): ServiceView['uptime'] => {
     const at = now();
     const hit = uptimeCache.get(id);
-    if (hit && at - hit.at < UPTIME_TTL_MS) return hit.value;
+    if (hit && hit.status === st && at - hit.at < UPTIME_TTL_MS) return hit.value;
     const u = services.history.uptime(id, at);
     const value = { h24: u['24h'].ratio, d7: u['7d'].ratio, d30: u['30d'].ratio };
-    uptimeCache.set(id, { at, value });
+    if (value.d30 === null) uptimeCache.delete(id);
+    else uptimeCache.set(id, { at, status: st, value });
     return value;
   };
   const view = (d: ServiceDefinition): ServiceView => {
     const r = services.latest(d.id);
     const version = r?.version ?? null;
+    const st = d.enabled ? statusOf(status, 'service', d.id) : 'UNKNOWN';
     return {
       id: d.id,
       name: d.name,
       environment: d.environment,
-      status: d.enabled ? statusOf(status, 'service', d.id) : 'UNKNOWN',
+      status: st,
       latencyMs: r ? r.latencyMs : null,
       version,
       expectedVersion: d.expectedVersion,
       drift: d.expectedVersion !== null && version !== null && version !== d.expectedVersion,
-      uptime: uptimeOf(d.id),
+      uptime: uptimeOf(d.id, st),
       last50: services.lastChecks(d.id),
     };
   };
@@ -82,11 +111,7 @@ export function serviceViews(services: ServicesForViews, status: Pick<StatusMode
       const d = services.registry.get(id);
       if (!d) return undefined;
       const at = now();
-      const series = services.history.latencySeries(id, at - 24 * 3_600_000, at);
-      const marks: CheckMark[] =
-        series.resolution === 'raw'
-          ? series.points.map((p) => ({ ok: p.ok, latencyMs: p.latencyMs, timestamp: p.timestamp }))
-          : series.points.map((p) => ({ ok: p.failures === 0, latencyMs: p.avgMs ?? 0, timestamp: p.timestamp }));
+      const marks = latencyMarks(services.history, id, at);
       // events newest first; each lasts until the next one of the same family (down/up, version)
       const stored = services.history.events(id, 100);
       const events: ServiceEventView[] = [];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { silenceInputSchema } from '../../notify/silences.ts';
+import { silencesPageQuery } from './silences.ts';
 import { errorSchema, type ApiOperation } from '../openapi/registry.ts';
 
 const iso = z.iso.datetime({ offset: true });
@@ -27,8 +28,14 @@ export const silencesApi: ApiOperation[] = [
     path: '/silences',
     operationId: 'listSilences',
     tag: 'silences',
-    summary: 'API silences (newest first), then maintenance windows',
-    responses: { 200: { description: 'silences', schema: z.object({ silences: z.array(silenceSchema) }) } },
+    summary: 'API silences (newest first), then maintenance windows; paged',
+    query: silencesPageQuery,
+    responses: {
+      200: {
+        description: 'a page of silences',
+        schema: z.object({ silences: z.array(silenceSchema), total: z.number().int().describe('silences in all'), limit: z.number().int(), offset: z.number().int() }),
+      },
+    },
   },
   {
     method: 'post',

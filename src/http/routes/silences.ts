@@ -6,7 +6,7 @@ import { jsonError } from '../errors.ts';
 const view = (s: Silence) => ({ ...s, startsAt: new Date(s.startsAt).toISOString(), endsAt: new Date(s.endsAt).toISOString(), createdAt: new Date(s.createdAt).toISOString() });
 
 /** paging of GET /silences; unknown query parameters are ignored (the rule for every endpoint) */
-const pageQuery = z.object({
+export const silencesPageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
@@ -14,7 +14,7 @@ const pageQuery = z.object({
 /** GET /silences (+/:id), POST /silences, DELETE /silences/:id. Writes need the bearer token. */
 export function silenceRoutes(app: Hono, silences: SilenceService, writeGuard: MiddlewareHandler): void {
   app.get('/silences', (c) => {
-    const q = pageQuery.safeParse(c.req.query());
+    const q = silencesPageQuery.safeParse(c.req.query());
     if (!q.success) return jsonError(c, 400, 'invalid query', q.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
     const page = silences.page(q.data.limit, q.data.offset);
     return c.json({ silences: page.items.map(view), total: page.total, limit: q.data.limit, offset: q.data.offset });
