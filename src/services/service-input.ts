@@ -118,18 +118,10 @@ export const servicePatchSchema = z.strictObject({
 export type ServicePatch = z.output<typeof servicePatchSchema>;
 
 /** Defaults for what a body leaves out (alerts.yaml `defaults.services`, mapped by the caller). */
-export interface ServiceDefaults {
-  environment: string;
-  intervalMs: number;
-  timeoutMs: number;
-  method: string;
-  headers: Record<string, string>;
-  expectedStatus: number[] | undefined;
-  followRedirects: boolean;
-  degradedLatencyMs: number | undefined;
-  failureThreshold: number;
-  successThreshold: number;
-}
+export type ServiceDefaults = Pick<
+  ServiceDefinition,
+  'environment' | 'intervalMs' | 'timeoutMs' | 'method' | 'headers' | 'expectedStatus' | 'followRedirects' | 'degradedLatencyMs' | 'failureThreshold' | 'successThreshold'
+>;
 export const DEFAULT_SERVICE_DEFAULTS: ServiceDefaults = {
   environment: 'production',
   intervalMs: 30_000,
