@@ -1,6 +1,6 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { methodNotAllowed } from 'hono/method-not-allowed';
+import { TrieRouter } from 'hono/router/trie-router';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { ExpositionCache } from '../metrics/exposition.ts';
@@ -31,12 +31,39 @@ export interface HttpDeps {
 /** The largest request body any endpoint reads (a silence is well under 1 kB); larger ones get 413 unread. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** Paths whose routes bound their bodies themselves (larger than MAX_BODY_BYTES). */
+const OWN_BODY_LIMIT = new Set(['/analyze']);
+
+/** The methods each route path answers (GET implies HEAD), matched like Hono matches; built on first use. */
+function allowedMethods(app: Hono, middleware: MiddlewareHandler): (path: string) => string[] {
+  let router: TrieRouter<string[]> | undefined;
+  return (path) => {
+    if (!router) {
+      const byPath = new Map<string, Set<string>>();
+      for (const r of app.routes) {
+        if (r.method === 'ALL' || r.method === 'HEAD' || r.handler === middleware) continue;
+        const set = byPath.get(r.path) ?? new Set<string>();
+        set.add(r.method);
+        if (r.method === 'GET') set.add('HEAD');
+        byPath.set(r.path, set);
+      }
+      router = new TrieRouter<string[]>();
+      for (const [p, methods] of byPath) router.add('ALL', p, [...methods]);
+    }
+    const out = new Set<string>();
+    for (const [methods] of router.match('ALL', path)[0]) for (const m of methods) out.add(m);
+    return [...out];
+  };
+}
+
 /** The sidecar's HTTP API. Handlers only read state; nothing here samples the host. */
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
-  // a wrong method on an existing route: 405 with Allow (JSON like every other error)
-  app.use('*', methodNotAllowed({ app, onMethodNotAllowed: (c, methods) => c.json({ error: `${c.req.method} is not allowed on ${c.req.path}; allowed: ${methods.join(', ')}` }, 405, { Allow: methods.join(', ') }) }));
-  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => jsonError(c, 413, `request body too large: the limit is ${MAX_BODY_BYTES / 1024} KB (${MAX_BODY_BYTES} bytes)`) }));
+  // bodies are bounded on the methods that carry one, so GET (scrapes, pings) runs no middleware of ours;
+  // routes with a limit of their own (POST /analyze: 64 MiB) apply it themselves
+  const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => jsonError(c, 413, `request body too large: the limit is ${MAX_BODY_BYTES / 1024} KB (${MAX_BODY_BYTES} bytes)`) });
+  const bounded: MiddlewareHandler = (c, next) => (OWN_BODY_LIMIT.has(c.req.path) ? next() : limit(c, next));
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', bounded);
   for (const g of deps.guards ?? []) app.use('*', g);
   metricsRoute(app, deps.exposition, () => deps.store.latest !== undefined);
   liveRoute(app, deps);
@@ -45,7 +72,15 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.get('/', (c) =>
     c.json({ name: 'prodpulse', version: deps.version, endpoints: ['/metrics', '/metrics/live', '/health', '/ready', '/alerts', '/silences', '/heartbeat/:service', '/heartbeats', '/analyze'] }),
   );
-  app.notFound((c) => jsonError(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
+  // a wrong method on an existing route: 405 with Allow (JSON like every other error); found here, where no route
+  // matched, instead of in a middleware every request would pass through
+  const allowedOn = allowedMethods(app, bounded);
+  app.notFound((c) => {
+    const allowed = allowedOn(c.req.path);
+    if (allowed.length > 0 && !allowed.includes(c.req.method))
+      return c.json({ error: `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}` }, 405, { Allow: allowed.join(', ') });
+    return jsonError(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);
+  });
   app.onError((err, c) => {
     deps.logger.error({ err: { message: err.message, name: err.name } }, 'request failed');
     return jsonError(c, 500, 'internal error');
