@@ -7,6 +7,7 @@
 #   SEMI="1 2 4 8" npm run bench  also repeat the memory-under-load + throughput runs with --max-semi-space-size=N
 #   SI=1 npm run bench            also run bench/si-spawns.ts (systeminformation spawns vs /proc collectors)
 #   ONLY="probe-history-size health-query" npm run bench    issue 9: history size over 30 days, GET /health/:id p99
+#   ONLY=probes-sidecar npm run bench   issue 9: 500 targets every 5 s on the real sidecar process (~4 min)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/node/bin:$PATH"
@@ -32,6 +33,7 @@ for s in $STEPS; do
     alerts-burst)  step alerts-burst node bench/alerts-burst.ts ;;
     rss-breakdown) step rss-breakdown node bench/rss-breakdown.ts ;;
     probes)        step probes node bench/probes.ts ;;
+    probes-sidecar) step probes-sidecar node bench/probes-sidecar.ts $([ "${QUICK:-0}" = 1 ] && echo --targets=50 --seconds=15) ;;
     soak)          step soak node bench/soak.ts ${SOAK_IDLE:+--idle-seconds=$SOAK_IDLE} ;;
     heartbeat-ingest) step heartbeat-ingest node bench/heartbeat-ingest.ts ;;
     # issue 9, not in the default set (~30-40 min together): ONLY="probe-history-size health-query"
