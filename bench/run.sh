@@ -8,6 +8,7 @@
 #   SI=1 npm run bench            also run bench/si-spawns.ts (systeminformation spawns vs /proc collectors)
 #   ONLY="probe-history-size health-query" npm run bench    issue 9: history size over 30 days, GET /health/:id p99
 #   ONLY=probes-sidecar npm run bench   issue 9: 500 targets every 5 s on the real sidecar process (~4 min)
+#   ONLY=fault npm run bench      issue 12: webhook down 60 s (real time), SIGKILL mid-outage and mid-send, drain (~3 min)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/node/bin:$PATH"
@@ -17,7 +18,7 @@ case "$(node --version)" in v2[2-9]*|v[3-9]*) ;; *) echo "node >= 22.18 needed (
 command -v wrk >/dev/null || { echo "wrk not installed" >&2; exit 1; }
 [ -x /usr/bin/prometheus-node-exporter ] || { echo "/usr/bin/prometheus-node-exporter not installed" >&2; exit 1; }
 
-STEPS="${ONLY:-throughput idle-cpu cycles alert-latency alerts-burst rss-breakdown heartbeat-ingest soak}"
+STEPS="${ONLY:-throughput idle-cpu cycles alert-latency alerts-burst rss-breakdown heartbeat-ingest fault soak}"
 SOAK_IDLE="${SOAK_IDLE:-}"   # override the soak's idle seconds
 step() {
   local name="$1"; shift
@@ -36,6 +37,7 @@ for s in $STEPS; do
     probes-sidecar) step probes-sidecar node bench/probes-sidecar.ts $([ "${QUICK:-0}" = 1 ] && echo --targets=50 --seconds=15) ;;
     soak)          step soak node bench/soak.ts ${SOAK_IDLE:+--idle-seconds=$SOAK_IDLE} ;;
     heartbeat-ingest) step heartbeat-ingest node bench/heartbeat-ingest.ts ;;
+    fault)         step fault node bench/fault.ts --second-kill ${FAULT_OUTAGE:+--outage-seconds=$FAULT_OUTAGE} ;;
     # issue 9, not in the default set (~30-40 min together): ONLY="probe-history-size health-query"
     probe-history-size) step probe-history-size node bench/probe-history-size.ts --dir=/dev/shm $([ "${QUICK:-0}" = 1 ] && echo --days=3) --keep=/dev/shm/prodpulse-month.db ;;
     health-query)  step health-query node bench/health-query.ts $([ -f /dev/shm/prodpulse-month.db ] && echo --db=/dev/shm/prodpulse-month.db); rm -f /dev/shm/prodpulse-month.db ;;
