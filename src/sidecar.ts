@@ -134,13 +134,8 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
         logger.error({ metric: m }, 'a source produced a reading whose metric it does not declare; it is not served');
       }
   });
-  store.subscribe(async (s) => {
-    try {
-      await alerting.evaluateSliced(s.readings, s.unavailable, createSlicer());
-    } finally {
-      exposition.invalidate();
-    }
-  });
+  // (prodpulse_alerts and the notification metrics change here; the status subscriber below invalidates once after)
+  store.subscribe((s) => alerting.evaluateSliced(s.readings, s.unavailable, createSlicer()));
 
   // the status model: HEALTHY / DEGRADED / DOWN per target from the alerts firing on it
   const kindOfMetric = new Map<string, SourceKind>();

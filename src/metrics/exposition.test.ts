@@ -49,3 +49,18 @@ test('at most one render per sample and format; nothing renders until someone as
   assert.equal(collects, 3);
   assert.match(next.body.toString(), /^y_value 3$/m);
 });
+
+test('while a render is under way, other scrapes get the previous bytes; the scrape that started it gets the new ones', async () => {
+  const reg = new Registry<RegistryContentType>();
+  const g = new Gauge({ name: 'v_value', help: 'v', registers: [reg] });
+  g.set(1);
+  const cache = new ExpositionCache(reg);
+  await cache.current(undefined);
+  g.set(2);
+  cache.invalidate();
+  const starter = cache.current(undefined);
+  const meanwhile = await cache.current(undefined);
+  assert.match(meanwhile.body.toString(), /^v_value 1$/m, 'served at once from the previous sample');
+  assert.match((await starter).body.toString(), /^v_value 2$/m, 'the scrape that triggered the render waited for it');
+  assert.match((await cache.current(undefined)).body.toString(), /^v_value 2$/m);
+});

@@ -26,8 +26,8 @@ export class ExpositionCache {
   /** bumped by every new sample */
   #generation = 0;
   readonly #formats = {
-    text: { rendered: undefined as Rendered | undefined, generation: -1 },
-    openMetrics: { rendered: undefined as Rendered | undefined, generation: -1 },
+    text: { rendered: undefined as Rendered | undefined, generation: -1, pending: false },
+    openMetrics: { rendered: undefined as Rendered | undefined, generation: -1, pending: false },
   };
   #rendering: Promise<unknown> = Promise.resolve();
 
@@ -52,6 +52,10 @@ export class ExpositionCache {
     const om = wantsOpenMetrics(accept);
     const slot = om ? this.#formats.openMetrics : this.#formats.text;
     if (slot.rendered && slot.generation === this.#generation) return Promise.resolve(slot.rendered);
+    // a render of this format is under way (a big exposition takes tens of ms in slices): the scrape that started
+    // it waits for the new sample; scrapes arriving meanwhile get the previous sample's bytes instead of queueing
+    if (slot.rendered && slot.pending) return Promise.resolve(slot.rendered);
+    slot.pending = true;
     // renders are serialised: prom-client renders through shared metric objects; a failed one does not block the next
     const next = this.#rendering.catch(() => {}).then(async () => {
       if (slot.rendered && slot.generation === this.#generation) return slot.rendered;
@@ -61,6 +65,10 @@ export class ExpositionCache {
       slot.generation = generation;
       return r;
     });
+    void next.then(
+      () => void (slot.pending = false),
+      () => void (slot.pending = false),
+    );
     this.#rendering = next;
     return next;
   }
