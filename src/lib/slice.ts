@@ -8,8 +8,12 @@
  * `due()` is a clock read (no await: an `await` on every step would cost a microtask per step even while the slice
  * has budget); `yield()` gives the event loop a turn and starts a new slice, so a scrape waits at most one slice.
  * There are no synchronous twins: tests, CLI commands and shutdown run the same function with `neverDue`, which
- * never yields — and an async function that never reaches an `await` runs to its end synchronously, so its effects
- * are all done when the call returns (its promise settles a microtask later).
+ * never yields, and await it. With `neverDue` the work never waits for a turn of the event loop: a leaf function
+ * (no nested await) has done all its work when the call returns; one that awaits another paced function finishes
+ * within the same microtask queue drain (no timer, I/O or setImmediate callback runs in between).
+ *
+ * Paced functions must not overlap on shared state: their callers serialise them (the scheduler awaits each
+ * evaluation; Alerting.applyConfig waits for one in flight).
  */
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
