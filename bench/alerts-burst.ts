@@ -43,16 +43,16 @@ rules:
   [many],
 );
 const metricsUrl = `${sc.url}/metrics`;
-// evidence: how long each evaluation takes end to end (wall time; it runs in slices, src/lib/slice.ts), and the
+// evidence: how long each evaluation takes end to end (wall time; it runs paced, src/lib/slice.ts), and the
 // loop's worst stalls (monitorEventLoopDelay below)
 const evalMs: { ms: number; at: number }[] = [];
-type Sliced = (r: unknown, u: unknown, s: unknown) => Promise<void>;
-const alerting = sc.sidecar.alerting as unknown as { evaluateSliced: Sliced };
-const origEvaluate = alerting.evaluateSliced.bind(alerting);
-alerting.evaluateSliced = async (r, u, s) => {
+type Paced = (r: unknown, u: unknown, p: unknown) => Promise<void>;
+const alerting = sc.sidecar.alerting as unknown as { evaluate: Paced };
+const origEvaluate = alerting.evaluate.bind(alerting);
+alerting.evaluate = async (r, u, p) => {
   const t = performance.now();
   try {
-    await origEvaluate(r, u, s);
+    await origEvaluate(r, u, p);
   } finally {
     evalMs.push({ ms: performance.now() - t, at: now() });
   }

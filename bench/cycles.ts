@@ -82,7 +82,7 @@ async function onSnapshot(s: Snapshot): Promise<void> {
     metrics.applySnapshot(s);
   }
   const t1 = performance.now();
-  if (PARTS !== 'metrics') alerting.evaluate(s.readings, s.unavailable);
+  if (PARTS !== 'metrics') await alerting.evaluate(s.readings, s.unavailable);
   const t2 = performance.now();
   if (PARTS !== 'alerting') await exposition.refresh();
   const t3 = performance.now();

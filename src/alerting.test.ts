@@ -29,7 +29,7 @@ test('inactive channels get nothing queued, and a "%" in a password does not sto
   alerting.start();
   t.after(() => alerting.stop());
   assert.deepEqual(alerting.channels().map((c) => `${c.name}:${c.active}`), ['hook:true', 'idle:false', 'mail:true']);
-  alerting.evaluate(mem(0.95));
+  await alerting.evaluate(mem(0.95));
   await alerting.notifier.flush();
   const fp = alerting.active()[0]!.fingerprint;
   assert.deepEqual(alerting.notifier.records(fp).map((r) => `${r.channel}:${r.status}`), ['hook:delivered']);
@@ -47,10 +47,10 @@ test('a resolution reaches the channel that got the firing even after a reload r
   const alerting = createAlerting(configSchema.parse({ ...base, rules: [rule(['a'])] }), { db, clock: new ManualClock(), logger: silentLogger(), metrics: metrics() });
   alerting.start();
   t.after(() => alerting.stop());
-  alerting.evaluate(mem(0.95));
+  await alerting.evaluate(mem(0.95));
   await alerting.notifier.flush();
   alerting.applyConfig(configSchema.parse({ ...base, rules: [{ ...rule(['b']), summary: 'edited text only' }] }));
-  alerting.evaluate(mem(0.5));
+  await alerting.evaluate(mem(0.5));
   await alerting.notifier.flush();
   const toA = sink.requests.filter((r) => r.path === '/a').map((r) => statuses(r.json));
   assert.deepEqual(toA, ['firing', 'resolved']);
@@ -65,11 +65,11 @@ test('a reload that removes a rule resolves its firing alerts through the normal
   const alerting = createAlerting(configSchema.parse({ ...base, rules: [rule()] }), { db, clock: new ManualClock(), logger: silentLogger(), metrics: m });
   alerting.start();
   t.after(() => alerting.stop());
-  alerting.evaluate(mem(0.95));
+  await alerting.evaluate(mem(0.95));
   await alerting.notifier.flush();
   const fp = alerting.active()[0]!.fingerprint;
   await alerting.applyConfig(configSchema.parse({ ...base, rules: [] }));
-  alerting.evaluate(mem(0.95));
+  await alerting.evaluate(mem(0.95));
   await alerting.notifier.flush();
   assert.deepEqual(sink.requests.filter((r) => r.path === '/a').map((r) => statuses(r.json)), ['firing', 'resolved']);
   assert.deepEqual(alerting.active(), []);
@@ -85,13 +85,13 @@ test('a reload to a config without the rule and its channels, then back: the ale
   const alerting = createAlerting(configSchema.parse(full), { db, clock: new ManualClock(), logger: silentLogger(), metrics: metrics() });
   alerting.start();
   t.after(() => alerting.stop());
-  alerting.evaluate(mem(0.95));
+  await alerting.evaluate(mem(0.95));
   await alerting.notifier.flush();
   await alerting.applyConfig(configSchema.parse({ sampling: {} }));
-  alerting.evaluate(mem(0.95));
+  await alerting.evaluate(mem(0.95));
   await alerting.notifier.flush();
   await alerting.applyConfig(configSchema.parse(full));
-  alerting.evaluate(mem(0.95));
+  await alerting.evaluate(mem(0.95));
   await alerting.notifier.flush();
   assert.deepEqual(sink.requests.filter((r) => r.path === '/a').map((r) => statuses(r.json)), ['firing', 'firing']);
 });
@@ -104,18 +104,18 @@ test('a metric whose collector failed this cycle keeps its alerts firing instead
   const alerting = createAlerting(config, { db, clock: new ManualClock(), logger: silentLogger(), metrics: metrics() });
   alerting.start();
   t.after(() => alerting.stop());
-  alerting.evaluate(mem(0.95));
-  alerting.evaluate([], new Set(['host_memory_used_ratio']));
-  alerting.evaluate([], new Set(['host_memory_used_ratio']));
+  await alerting.evaluate(mem(0.95));
+  await alerting.evaluate([], new Set(['host_memory_used_ratio']));
+  await alerting.evaluate([], new Set(['host_memory_used_ratio']));
   await alerting.notifier.flush();
   assert.equal(alerting.active()[0]?.state, 'firing');
   assert.deepEqual(sink.requests.map((r) => statuses(r.json)), ['firing']);
-  alerting.evaluate([]);
+  await alerting.evaluate([]);
   await alerting.notifier.flush();
   assert.deepEqual(sink.requests.map((r) => statuses(r.json)), ['firing', 'resolved'], 'a series really gone resolves');
 });
 
-test('evaluateSliced: other callbacks run during a large evaluation; a reload arriving meanwhile waits for it', async (t) => {
+test('evaluate with a pacer: other callbacks run during a large evaluation; a reload arriving meanwhile waits for it', async (t) => {
   const sink = await startWebhookSink();
   t.after(() => sink.close());
   const db = openDatabase(':memory:');
@@ -136,9 +136,9 @@ test('evaluateSliced: other callbacks run during a large evaluation; a reload ar
   setImmediate(tick);
   let steps = 0;
   let pauses = 0;
-  // a slicer whose budget is spent after every 100 steps: deterministic pauses
-  const slicer = { due: () => ++steps % 100 === 0, pause: () => (pauses++, new Promise<void>((r) => setImmediate(r))) };
-  const run = alerting.evaluateSliced(many, undefined, slicer).then(() => void order.push('done'));
+  // a pacer whose budget is spent after every 100 steps: deterministic pauses
+  const pacer = { due: () => ++steps % 100 === 0, yield: () => (pauses++, new Promise<void>((r) => setImmediate(r))) };
+  const run = alerting.evaluate(many, undefined, pacer).then(() => void order.push('done'));
   await new Promise<void>((r) => setImmediate(r));
   assert.throws(() => alerting.applyConfig(configSchema.parse({ ...base, rules: [rule(), rule()] })), /duplicate alert name/, 'invalid rules are refused at once');
   const reload = alerting.applyConfig(configSchema.parse({ ...base, rules: [] }));
@@ -152,7 +152,7 @@ test('evaluateSliced: other callbacks run during a large evaluation; a reload ar
   await alerting.notifier.flush();
   const bodies = sink.requests.filter((r) => r.path === '/a').map((r) => r.json as { status: string; alerts: unknown[] });
   assert.deepEqual(bodies.map((b) => [b.status, b.alerts.length]), [['firing', 3000]], 'one grouped message so far');
-  alerting.evaluate(mem(0.5));
+  await alerting.evaluate(mem(0.5));
   await alerting.notifier.flush();
   assert.deepEqual(sink.requests.filter((r) => r.path === '/a').map((r) => (r.json as { status: string }).status), ['firing', 'resolved'], 'the removed rule resolved its alerts');
 });
@@ -167,13 +167,13 @@ test('defaults.delivery_thread: worker sends from the channel thread, main does 
   const alerting = createAlerting(cfg('main'), { db: openDatabase(':memory:'), clock: new ManualClock(), logger: silentLogger(), metrics: metrics(), channelWorker });
   alerting.start();
   t.after(() => alerting.stop());
-  alerting.evaluate(mem(0.95));
+  await alerting.evaluate(mem(0.95));
   await alerting.notifier.flush();
   assert.equal(sink.requests.length, 1);
   assert.equal(channelWorker.running(), false, 'main: no thread started');
   await alerting.applyConfig(cfg('worker'));
   assert.equal(channelWorker.running(), true, 'worker: the thread starts with the active channel');
-  alerting.evaluate(mem(0.5));
+  await alerting.evaluate(mem(0.5));
   await alerting.notifier.flush();
   assert.deepEqual(sink.requests.map((r) => (r.json as { status: string }).status), ['firing', 'resolved'], 'the resolution went out from the worker');
   await alerting.applyConfig(cfg('main'));
@@ -190,7 +190,7 @@ test('alerts carry instance = the host name; after a restart on the same databas
     const db = openDatabase(file);
     const alerting = createAlerting(config, { db, clock: new ManualClock(), logger: silentLogger(), metrics: metrics(), hostname: 'web-9', listenPort: 9555 });
     alerting.start();
-    alerting.evaluate(mem(0.95));
+    await alerting.evaluate(mem(0.95));
     await alerting.notifier.flush();
     const fp = alerting.active()[0]!.fingerprint;
     const labels = alerting.active()[0]!.labels;

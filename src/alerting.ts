@@ -19,7 +19,7 @@ import { RuleEngine, validateRules, type ActiveAlert, type PersistedAlert } from
 import type { Reading } from './snapshot/snapshot.ts';
 import { createAlertStateRepo } from './store/alert-state-repo.ts';
 import { createAlertStateStore } from './rules/state-store.ts';
-import { runSliced, runToEnd, type Slicer, type Steps } from './lib/slice.ts';
+import { neverDue, type Pacer } from './lib/slice.ts';
 import type { Db } from './store/db.ts';
 
 export interface AlertingDeps {
@@ -64,17 +64,17 @@ export interface AlertQueries {
 
 /** Rules → events → notifier, with alert state persisted after every evaluation so a restart neither re-fires nor forgets. */
 export interface Alerting extends AlertQueries {
-  /** `unavailable`: metrics whose collector failed this cycle; their rules keep their state instead of resolving */
-  evaluate(readings: readonly Reading[], unavailable?: ReadonlySet<string>): void;
   /**
-   * The same evaluation in slices (src/lib/slice.ts), for the thread that serves HTTP: rules, notification
-   * records and alert states are worked through in steps and written in short transactions, with a turn for the
-   * event loop whenever a slice is spent. Evaluations must not overlap (the scheduler awaits each one).
+   * One evaluation. `unavailable`: metrics whose collector failed this cycle; their rules keep their state instead
+   * of resolving. Paced (src/lib/slice.ts): on the thread that serves HTTP pass a fresh `createPacer()`, so rules,
+   * notification records and alert states are worked through in steps and written in short transactions, with a
+   * turn for the event loop whenever a slice is spent; tests and CLI commands pass nothing (`neverDue`: one go).
+   * Evaluations must not overlap (the scheduler awaits each one).
    */
-  evaluateSliced(readings: readonly Reading[], unavailable: ReadonlySet<string> | undefined, slicer: Slicer): Promise<void>;
+  evaluate(readings: readonly Reading[], unavailable?: ReadonlySet<string>, pacer?: Pacer): Promise<void>;
   /**
    * Swaps in the rules, channels and notification settings of a new valid config. Invalid rules throw at once,
-   * before anything changes. During a sliced evaluation the swap waits for it to finish; the promise settles
+   * before anything changes. During an evaluation the swap waits for it to finish; the promise settles
    * once the config is in effect.
    */
   applyConfig(config: Config): Promise<void>;
@@ -161,8 +161,8 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
   if (restored.length) logger.info({ restored: restored.length }, 'alert states restored');
 
   // alert states are saved by rules/state-store.ts (when their shape changes, in chunked transactions)
-  function* persistSteps(): Steps<void> {
-    yield* stateStore.saveSteps(engine);
+  async function persist(pacer: Pacer): Promise<void> {
+    await stateStore.save(engine, pacer);
     metrics.alerts.reset();
     zeroAlertSeries();
     for (const c of engine.counts()) metrics.alerts.set({ alertname: c.alertname, severity: c.severity, state: c.state }, c.n);
@@ -173,14 +173,14 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
    * crash in between repeats at most a notification (dedup then usually absorbs it) and never loses one.
    */
   let pendingEvents = droppedOnRestore;
-  function* evaluateSteps(readings: readonly Reading[], unavailable: ReadonlySet<string> | undefined): Steps<void> {
-    const events = [...pendingEvents, ...(yield* engine.evaluateSteps(readings, unavailable))];
+  async function evaluateOnce(readings: readonly Reading[], unavailable: ReadonlySet<string> | undefined, pacer: Pacer): Promise<void> {
+    const events = [...pendingEvents, ...(await engine.evaluate(readings, unavailable, pacer))];
     pendingEvents = [];
     let failure: unknown;
     try {
       const firing = engine.firing();
-      yield;
-      yield* notifier.processSteps(events, firing);
+      if (pacer.due()) await pacer.yield();
+      await notifier.process(events, firing, pacer);
     } catch (err) {
       // keep the events (resolutions above all) for the next evaluation rather than lose them; channels whose
       // message was already queued are not queued again (their notification records say so)
@@ -188,7 +188,7 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
       failure = err;
     }
     try {
-      yield* persistSteps();
+      await persist(pacer);
     } catch (err) {
       if (failure === undefined) failure = err;
       else logger.error({ err: { message: (err as Error).message } }, 'saving alert states failed');
@@ -223,11 +223,8 @@ export function createAlerting(initial: Config, deps: AlertingDeps): Alerting {
 
   return {
     notifier,
-    evaluate(readings, unavailable) {
-      runToEnd(evaluateSteps(readings, unavailable));
-    },
-    evaluateSliced(readings, unavailable, slicer) {
-      const run = runSliced(evaluateSteps(readings, unavailable), slicer).finally(() => {
+    evaluate(readings, unavailable, pacer = neverDue) {
+      const run = evaluateOnce(readings, unavailable, pacer).finally(() => {
         if (inflight === run) inflight = null;
       });
       inflight = run;

@@ -31,7 +31,7 @@ import { ExpositionCache } from './metrics/exposition.ts';
 import { MetricsRegistry } from './metrics/registry.ts';
 import { Scheduler } from './snapshot/scheduler.ts';
 import { SnapshotStore } from './snapshot/store.ts';
-import { createSlicer } from './lib/slice.ts';
+import { createPacer } from './lib/slice.ts';
 
 /** Every edge to the outside world, injectable for tests. */
 export interface SidecarDeps {
@@ -122,7 +122,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     ...(deps.listenPort !== undefined ? { listenPort: deps.listenPort } : {}),
   });
 
-  // subscribers, in order: the exposition serves the new sample at once; rules then run in slices so scrapes keep
+  // subscribers, in order: the exposition serves the new sample at once; rules then run paced so scrapes keep
   // being answered meanwhile; afterwards prodpulse_alerts and the notification metrics changed
   const reported = new Set<string>();
   store.subscribe((s) => {
@@ -135,7 +135,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
       }
   });
   // (prodpulse_alerts and the notification metrics change here; the status subscriber below invalidates once after)
-  store.subscribe((s) => alerting.evaluateSliced(s.readings, s.unavailable, createSlicer()));
+  store.subscribe((s) => alerting.evaluate(s.readings, s.unavailable, createPacer()));
 
   // the status model: HEALTHY / DEGRADED / DOWN per target from the alerts firing on it
   const kindOfMetric = new Map<string, SourceKind>();

@@ -101,7 +101,7 @@ export async function testNotifyCommand(args: string[], io: Io, deps: { hostname
   const event = testEvent(alerting.externalLabels(), Date.now());
   alerting.applyConfig({ ...config, rules: [], defaults: { ...config.defaults, channels: targets } });
   alerting.start();
-  alerting.notifier.process([event], []);
+  await alerting.notifier.process([event], []);
   await alerting.notifier.flush();
   await alerting.stop();
 

@@ -41,7 +41,7 @@ async function shippedRules() {
   return rules;
 }
 
-test('readings: every metric has a spec with exactly its labels; names follow Prometheus conventions', () => {
+test('readings: every metric has a spec with exactly its labels; names follow Prometheus conventions', async () => {
   const { clock, tracker, source } = setup([{ service: 'job', interval: '1m', run_timeout: '5m' }]);
   tracker.ping('job', { kind: 'start', rid: 'a' });
   clock.advance(2000);
@@ -62,7 +62,7 @@ test('readings: every metric has a spec with exactly its labels; names follow Pr
   assert.equal(value(readings, 'heartbeat_pings_total', 'job', { kind: 'fail' }), 0);
 });
 
-test('derived gauges: late, down, failing and run_overdue follow each job\'s own settings', () => {
+test('derived gauges: late, down, failing and run_overdue follow each job\'s own settings', async () => {
   const { clock, tracker, source } = setup([
     { service: 'a', interval: '1m', allowed_misses: 3 },
     { service: 'b', interval: '1m', allowed_misses: 1, fail_threshold: 2, run_timeout: '90s' },
@@ -87,7 +87,7 @@ test('derived gauges: late, down, failing and run_overdue follow each job\'s own
   assert.equal(b.consecutiveFailures, 2);
 });
 
-test('summary: last message redacted upstream and cut to a preview; times in ISO; pushed in percent and ms', () => {
+test('summary: last message redacted upstream and cut to a preview; times in ISO; pushed in percent and ms', async () => {
   const { clock, tracker, source } = setup([{ service: 'api', interval: '1s', allowed_misses: 5 }]);
   tracker.ping('api', { kind: 'fail', message: 'e'.repeat(5000) });
   tracker.ping('api', { kind: 'start' }); // a start without a body keeps the message
@@ -111,15 +111,15 @@ test('pushed metrics reproduce the real-time monitor: 85.0 % is not HIGH_CPU, 85
   const push = (cpu: number, errorRate: number) => tracker.ping('checkout-api', { kind: 'success', pushed: { cpu: cpu / 100, memory: 0.3, latencySeconds: 0.05, errorRate } });
 
   push(85.0, 0.1);
-  engine.evaluate(source.read(clock.now()).readings);
+  await engine.evaluate(source.read(clock.now()).readings);
   assert.deepEqual(firing(), [], 'exactly at the thresholds: healthy');
   clock.advance(1000);
   push(85.1, 0.1);
-  let events = engine.evaluate(source.read(clock.now()).readings);
+  let events = await engine.evaluate(source.read(clock.now()).readings);
   assert.deepEqual(events.map((e) => `${e.kind}:${e.alert}`), ['firing:HIGH_CPU']);
   clock.advance(1000);
   push(20, 0.1001);
-  events = engine.evaluate(source.read(clock.now()).readings);
+  events = await engine.evaluate(source.read(clock.now()).readings);
   assert.deepEqual(events.map((e) => `${e.kind}:${e.alert}`).sort(), ['firing:HIGH_ERROR_RATE', 'resolved:HIGH_CPU']);
 });
 
@@ -127,10 +127,10 @@ test('a service that stops pinging: pushed readings go stale (no HIGH_CPU from a
   const rules = await shippedRules();
   const { clock, tracker, source } = setup([{ service: 'checkout-api', interval: '1s', allowed_misses: 5 }]);
   const engine = new RuleEngine({ rules, clock });
-  const evaluate = () => engine.evaluate(source.read(clock.now()).readings).map((e) => `${e.kind}:${e.alert}`).sort();
+  const evaluate = async () => (await engine.evaluate(source.read(clock.now()).readings)).map((e) => `${e.kind}:${e.alert}`).sort();
 
   tracker.ping('checkout-api', { kind: 'success', pushed: { cpu: 0.97, memory: 0.5, errorRate: 0 } });
-  assert.deepEqual(evaluate(), ['firing:HIGH_CPU']);
+  assert.deepEqual(await evaluate(), ['firing:HIGH_CPU']);
   clock.advance(1000);
   let r = source.read(clock.now()).readings;
   assert.equal(value(r, 'service_cpu_usage_ratio', 'checkout-api'), 0.97, 'the boundary of the first deadline is on time');
@@ -139,36 +139,36 @@ test('a service that stops pinging: pushed readings go stale (no HIGH_CPU from a
   assert.equal(value(r, 'service_cpu_usage_ratio', 'checkout-api'), undefined, 'stale once a deadline is missed');
   assert.equal(value(r, 'service_memory_usage_ratio', 'checkout-api'), undefined);
   assert.equal(value(r, 'service_up', 'checkout-api'), 1);
-  assert.deepEqual(evaluate(), ['firing:HeartbeatLate', 'resolved:HIGH_CPU']);
+  assert.deepEqual(await evaluate(), ['firing:HeartbeatLate', 'resolved:HIGH_CPU']);
 
   clock.advance(3999); // exactly 5 s of silence: not yet down
-  assert.deepEqual(evaluate(), []);
+  assert.deepEqual(await evaluate(), []);
   clock.advance(1); // more than 5 s
-  assert.deepEqual(evaluate(), ['firing:HeartbeatMissed', 'firing:SERVICE_DOWN', 'resolved:HeartbeatLate']);
+  assert.deepEqual(await evaluate(), ['firing:HeartbeatMissed', 'firing:SERVICE_DOWN', 'resolved:HeartbeatLate']);
   assert.deepEqual(engine.firing().map((a) => a.alert).sort(), ['HeartbeatMissed', 'SERVICE_DOWN'], 'no CPU alert from a DOWN service');
   const missed = engine.firing().find((a) => a.alert === 'HeartbeatMissed')!;
   assert.equal(missed.summary, 'checkout-api missed 5 consecutive heartbeats');
   clock.advance(10_000);
-  assert.deepEqual(evaluate(), [], 'firing once, not again');
+  assert.deepEqual(await evaluate(), [], 'firing once, not again');
 
   tracker.ping('checkout-api', { kind: 'success', pushed: { cpu: 0.2, memory: 0.5, errorRate: 0 } });
-  assert.deepEqual(evaluate(), ['resolved:HeartbeatMissed', 'resolved:SERVICE_DOWN']);
-  assert.deepEqual(evaluate(), []);
+  assert.deepEqual(await evaluate(), ['resolved:HeartbeatMissed', 'resolved:SERVICE_DOWN']);
+  assert.deepEqual(await evaluate(), []);
 });
 
 test('shipped rules: JobFailed and HeartbeatRunTimeout fire once and resolve once on the next success', async () => {
   const rules = await shippedRules();
   const { clock, tracker, source } = setup([{ service: 'nightly-backup', interval: '1d', run_timeout: '2h' }]);
   const engine = new RuleEngine({ rules, clock });
-  const evaluate = () => engine.evaluate(source.read(clock.now()).readings).map((e) => `${e.kind}:${e.alert}`).sort();
+  const evaluate = async () => (await engine.evaluate(source.read(clock.now()).readings)).map((e) => `${e.kind}:${e.alert}`).sort();
   tracker.ping('nightly-backup', { kind: 'fail', exitCode: 2, message: 'tar: disk full' });
-  assert.deepEqual(evaluate(), ['firing:JobFailed']);
+  assert.deepEqual(await evaluate(), ['firing:JobFailed']);
   assert.equal(engine.firing()[0]!.summary, 'nightly-backup failed 1 times in a row');
   tracker.ping('nightly-backup', { kind: 'start' });
   clock.advance(2 * 3_600_000 + 1);
-  assert.deepEqual(evaluate(), ['firing:HeartbeatRunTimeout']);
+  assert.deepEqual(await evaluate(), ['firing:HeartbeatRunTimeout']);
   tracker.ping('nightly-backup', { kind: 'success' });
-  assert.deepEqual(evaluate(), ['resolved:HeartbeatRunTimeout', 'resolved:JobFailed']);
+  assert.deepEqual(await evaluate(), ['resolved:HeartbeatRunTimeout', 'resolved:JobFailed']);
 });
 
 test('promtool check metrics: the heartbeat metrics as exposed lint clean', { skip: missingBinary('/usr/bin/promtool', 'prometheus') }, async () => {

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 
 const gzipAsync = promisify(gzip);
 import { Registry, type RegistryContentType } from 'prom-client';
-import { createSlicer } from '../lib/slice.ts';
+import { createPacer } from '../lib/slice.ts';
 
 export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
@@ -97,13 +97,13 @@ export class ExpositionCache {
     const metrics = reg.getMetricsAsArray() as unknown as { name: string; type: string }[];
     const names = metrics.map((m) => m.name);
     reg.setContentType(om ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE);
-    const slicer = createSlicer(1);
+    const pacer = createPacer(1);
     const parts: string[] = [];
     try {
       for (const [i, m] of metrics.entries()) {
         if (om && m.type === 'counter') m.name = names[i]!.replace(/_total$/, '');
         parts.push(await reg.getSingleMetricAsString(names[i]!)); // registered under its original name
-        if (slicer.due()) await slicer.pause();
+        if (pacer.due()) await pacer.yield();
       }
     } finally {
       metrics.forEach((m, i) => (m.name = names[i]!));

@@ -93,7 +93,7 @@ function setup(t: { after(fn: () => unknown): void }, opts: { config?: NotifierC
 test('grouping: 10 events in one evaluation become one message per channel', async (t) => {
   const { n, slack, email, db, depths } = setup(t);
   const events = Array.from({ length: 10 }, (_, i) => ev('firing', i));
-  n.process(events, events.map(active));
+  await n.process(events, events.map(active));
   await n.flush();
   assert.equal(slack.calls.length, 1);
   assert.equal(email.calls.length, 1);
@@ -123,9 +123,9 @@ for (const [failAt, slackCalls, what] of [
     }) as Db['tx'];
     const { n, slack, email } = setup(t, { db });
     const events = [ev('firing', 1)];
-    assert.throws(() => n.process(events, events.map(active)), /SQLITE_FULL/);
+    await assert.rejects(n.process(events, events.map(active)), /SQLITE_FULL/);
     fail = -1;
-    n.process(events, events.map(active)); // what Alerting does with the events of a failed evaluation
+    await n.process(events, events.map(active)); // what Alerting does with the events of a failed evaluation
     await n.flush();
     assert.equal(slack.calls.length, slackCalls);
     assert.equal(email.calls.length, 1, 'email: queued by the retry');
@@ -133,12 +133,12 @@ for (const [failAt, slackCalls, what] of [
   });
 }
 
-test('processSteps yields between steps and writes the same as process', async (t) => {
+test('process with a pacer that is always due yields at every step and writes the same as with neverDue', async (t) => {
   const { n, slack, db } = setup(t);
   const events = Array.from({ length: 450 }, (_, i) => ev('firing', i));
-  const steps = n.processSteps(events, events.map(active));
   let pauses = 0;
-  for (let r = steps.next(); !r.done; r = steps.next()) pauses++;
+  const alwaysDue = { due: () => true, yield: () => (pauses++, new Promise<void>((r) => setImmediate(r))) };
+  await n.process(events, events.map(active), alwaysDue);
   await n.flush();
   assert.ok(pauses > 450, `one step per event at least (${pauses})`);
   assert.equal(slack.calls.length, 1);
@@ -148,7 +148,7 @@ test('processSteps yields between steps and writes the same as process', async (
 
 test('routing: a rule with its own channels goes only there', async (t) => {
   const { n, slack, email } = setup(t, { config: baseConfig({}, { ruleChannels: { DiskFull: ['email'] } }) });
-  n.process([ev('firing', 1, 'DiskFull'), ev('firing', 1)], []);
+  await n.process([ev('firing', 1, 'DiskFull'), ev('firing', 1)], []);
   await n.flush();
   assert.deepEqual(slack.calls.map((c) => c.map((e) => e.alert)), [['HighCpu']]);
   assert.deepEqual(email.calls.map((c) => c.map((e) => e.alert)), [['DiskFull', 'HighCpu']]);
@@ -157,19 +157,19 @@ test('routing: a rule with its own channels goes only there', async (t) => {
 test('dedup: firing once per episode; resolved only after a sent firing', async (t) => {
   const { n, slack } = setup(t, { channels: [fakeChannel('slack', 'slack')], config: baseConfig({ channels: ['slack'] }) });
   const kinds = () => slack.calls.map((c) => c.map((e) => `${e.kind}:${e.fingerprint}`));
-  n.process([ev('firing', 1)], [active(ev('firing', 1))]);
+  await n.process([ev('firing', 1)], [active(ev('firing', 1))]);
   await n.flush();
-  n.process([ev('firing', 1)], [active(ev('firing', 1))]); // a repeated firing for the same alert
-  n.process([], [active(ev('firing', 1))]);
+  await n.process([ev('firing', 1)], [active(ev('firing', 1))]); // a repeated firing for the same alert
+  await n.process([], [active(ev('firing', 1))]);
   await n.flush();
   assert.deepEqual(kinds(), [['firing:HighCpu-1']]);
-  n.process([ev('resolved', 2)], []); // never notified as firing
-  n.process([ev('resolved', 1)], []);
+  await n.process([ev('resolved', 2)], []); // never notified as firing
+  await n.process([ev('resolved', 1)], []);
   await n.flush();
-  n.process([ev('resolved', 1)], []);
+  await n.process([ev('resolved', 1)], []);
   await n.flush();
   assert.deepEqual(kinds(), [['firing:HighCpu-1'], ['resolved:HighCpu-1']]);
-  n.process([ev('firing', 1)], [active(ev('firing', 1))]); // a new episode
+  await n.process([ev('firing', 1)], [active(ev('firing', 1))]); // a new episode
   await n.flush();
   assert.equal(slack.calls.length, 3);
   assert.deepEqual(n.records('HighCpu-1').map((r) => [r.kind, r.status]), [['firing', 'delivered']]);
@@ -178,13 +178,13 @@ test('dedup: firing once per episode; resolved only after a sent firing', async 
 test('send_resolved false: resolved is not sent (except to Alertmanager), the next episode fires again', async (t) => {
   const am = fakeChannel('am', 'alertmanager');
   const { n, slack } = setup(t, { channels: [fakeChannel('slack', 'slack'), am], config: baseConfig({ channels: ['slack', 'am'], sendResolved: false }) });
-  n.process([ev('firing', 1)], [active(ev('firing', 1))]);
+  await n.process([ev('firing', 1)], [active(ev('firing', 1))]);
   await n.flush();
-  n.process([ev('resolved', 1)], []);
+  await n.process([ev('resolved', 1)], []);
   await n.flush();
   assert.deepEqual(slack.calls.map((c) => c[0]?.kind), ['firing']);
   assert.deepEqual(am.calls.map((c) => c[0]?.kind), ['firing', 'resolved']);
-  n.process([ev('firing', 1)], [active(ev('firing', 1))]);
+  await n.process([ev('firing', 1)], [active(ev('firing', 1))]);
   await n.flush();
   assert.deepEqual(slack.calls.map((c) => c[0]?.kind), ['firing', 'firing']);
 });
@@ -193,11 +193,11 @@ test('repeat_interval: a firing alert is re-sent as a reminder once its last not
   const am = fakeChannel('am', 'alertmanager', { resendIntervalMs: 60_000 });
   const { n, slack, clock } = setup(t, { channels: [fakeChannel('slack', 'slack'), am], config: baseConfig({ channels: ['slack', 'am'], repeatIntervalMs: HOUR }) });
   const e = ev('firing', 1);
-  n.process([e], [active(e)]);
+  await n.process([e], [active(e)]);
   await n.flush();
   const evaluate = async (ms: number) => {
     clock.advance(ms);
-    n.process([], [{ ...active(e), value: 0.99 }, { ...active(ev('firing', 2)), state: 'pending' }]);
+    await n.process([], [{ ...active(e), value: 0.99 }, { ...active(ev('firing', 2)), state: 'pending' }]);
     await n.flush();
   };
   await evaluate(59_999);
@@ -224,10 +224,10 @@ test('no reminder piles up while the previous notification is still queued', asy
     throw new NotifyError('HTTP 503', { recoverable: true, reason: 'http_503' });
   };
   const e = ev('firing', 1);
-  n.process([e], [active(e)]);
+  await n.process([e], [active(e)]);
   await n.flush();
   clock.advance(5000);
-  n.process([], [active(e)]);
+  await n.process([], [active(e)]);
   await n.flush();
   assert.equal(n.queueDepth(), 1);
 });
@@ -244,7 +244,7 @@ test('silences and maintenance windows mute; when a silence ends the firing aler
   const e1 = ev('firing', 1);
   const e2 = ev('firing', 2);
   const db = ev('firing', 3, 'ProbeDown', { service: 'db' });
-  n.process([e1, e2, db], [e1, e2, db].map(active));
+  await n.process([e1, e2, db], [e1, e2, db].map(active));
   await n.flush();
   assert.deepEqual(slack.calls.map((c) => c.map((e) => e.fingerprint)), [['HighCpu-2']]);
   assert.deepEqual(outcomes.filter(([, o]) => o === 'silenced'), [['slack', 'silenced'], ['slack', 'silenced']]);
@@ -253,26 +253,26 @@ test('silences and maintenance windows mute; when a silence ends the firing aler
 
   n.silences.expire(sil.id);
   clock.advance(1000);
-  n.process([], [e1, e2, db].map(active));
+  await n.process([], [e1, e2, db].map(active));
   await n.flush();
   assert.deepEqual(slack.calls.map((c) => c.map((e) => e.fingerprint)), [['HighCpu-2'], ['HighCpu-1']]);
   assert.deepEqual(n.records('HighCpu-1').map((r) => r.status), ['delivered']);
 
   clock.advance(HOUR);
-  n.process([], [e1, e2, db].map(active));
+  await n.process([], [e1, e2, db].map(active));
   await n.flush();
   assert.deepEqual(slack.calls.at(-1)?.map((e) => e.fingerprint), ['ProbeDown-3'], 'maintenance over');
 });
 
 test('a silenced resolve does not leave the alert marked as notified', async (t) => {
   const { n, slack, clock } = setup(t, { channels: [fakeChannel('slack', 'slack')], config: baseConfig({ channels: ['slack'] }) });
-  n.process([ev('firing', 1)], [active(ev('firing', 1))]);
+  await n.process([ev('firing', 1)], [active(ev('firing', 1))]);
   await n.flush();
   const sil = n.silences.create(silenceInputSchema.parse({ matchers: [{ name: 'instance', value: 'host-1' }], endsAt: new Date(clock.now() + HOUR), comment: 'x' }));
-  n.process([ev('resolved', 1)], []);
+  await n.process([ev('resolved', 1)], []);
   n.silences.expire(sil.id);
   clock.advance(1);
-  n.process([ev('firing', 1)], [active(ev('firing', 1))]);
+  await n.process([ev('firing', 1)], [active(ev('firing', 1))]);
   await n.flush();
   assert.deepEqual(slack.calls.map((c) => c[0]?.kind), ['firing', 'firing']);
 });
@@ -282,7 +282,7 @@ test('not recoverable: one attempt, row failed at once, error recorded and redac
   slack.behaviour = async () => {
     throw new NotifyError('invalid_auth for token s3cr3t-token at https://user:pw@hooks.example/x', { recoverable: false, reason: 'invalid_auth' });
   };
-  n.process([ev('firing', 1)], []);
+  await n.process([ev('firing', 1)], []);
   await n.flush();
   assert.equal(slack.calls.length, 1);
   assert.equal(email.calls.length, 1);
@@ -301,7 +301,7 @@ test('recoverable: retried by p-retry, then delivered', async (t) => {
   slack.behaviour = async (_e, _s, call) => {
     if (call < 3) throw new Error('ECONNRESET');
   };
-  n.process([ev('firing', 1)], []);
+  await n.process([ev('firing', 1)], []);
   await n.flush();
   assert.equal(slack.calls.length, 3);
   const rec = n.records('HighCpu-1').find((r) => r.channel === 'slack')!;
@@ -316,11 +316,11 @@ test('recoverable and still failing: kept pending, tried again later until it su
   slack.behaviour = async () => {
     if (down) throw new NotifyError('HTTP 503', { recoverable: true, reason: 'http_503' });
   };
-  n.process([ev('firing', 1)], []);
+  await n.process([ev('firing', 1)], []);
   await n.flush();
   const rec = n.records('HighCpu-1')[0]!;
   assert.deepEqual([rec.status, rec.attempts, rec.lastError], ['pending', FAST.retries + 1, 'HTTP 503']);
-  n.process([ev('resolved', 1)], []);
+  await n.process([ev('resolved', 1)], []);
   await n.flush();
   assert.equal(slack.calls.length, FAST.retries + 1, 'one p-retry round; the resolved waits behind the firing');
   assert.equal(n.queueDepth(), 2);
@@ -340,7 +340,7 @@ test('Retry-After longer than the backoff defers the row by Retry-After', async 
   slack.behaviour = async (_e, _s, call) => {
     if (call === 1) throw new NotifyError('rate limited', { recoverable: true, reason: 'rate_limited', retryAfterMs: 120_000 });
   };
-  n.process([ev('firing', 1)], []);
+  await n.process([ev('firing', 1)], []);
   await n.flush();
   assert.equal(slack.calls.length, 1, 'no in-round retry before Retry-After');
   clock.advance(119_999);
@@ -357,7 +357,7 @@ test('a huge Retry-After (3 000 000 s) is clamped to the retry budget: one defer
   slack.behaviour = async (_e, _s, call) => {
     if (call === 1) throw new NotifyError('unavailable', { recoverable: true, reason: 'http_503', retryAfterMs: 3_000_000_000 });
   };
-  n.process([ev('firing', 1)], []);
+  await n.process([ev('firing', 1)], []);
   await n.flush();
   assert.equal(slack.calls.length, 1);
   clock.advance(3_600_000 - 1);
@@ -379,7 +379,7 @@ test('a hung channel does not delay another; stop() ends the hung attempt and ke
   let emailDone!: () => void;
   const delivered = new Promise<void>((r) => (emailDone = r));
   email.behaviour = async () => emailDone();
-  n.process([ev('firing', 1)], []);
+  await n.process([ev('firing', 1)], []);
   await Promise.all([started, delivered]);
   await new Promise((r) => setImmediate(r));
   const recs = Object.fromEntries(n.records('HighCpu-1').map((r) => [r.channel, r.status]));
@@ -401,7 +401,7 @@ test('restart: a new notifier on the same db file delivers pending rows once and
     throw new NotifyError('HTTP 503', { recoverable: true, reason: 'http_503' });
   };
   const e1 = ev('firing', 1);
-  n1Process(first.n, e1);
+  await n1Process(first.n, e1);
   await first.n.flush();
   assert.equal(first.email.calls.length, 1);
   assert.equal(first.n.queueDepth(), 1);
@@ -417,17 +417,17 @@ test('restart: a new notifier on the same db file delivers pending rows once and
   assert.deepEqual(second.slack.calls[0]?.map((e) => e.fingerprint), ['HighCpu-1']);
   assert.equal(second.email.calls.length, 0, 'the delivered email row is not sent again');
   // the engine restores the alert as firing: nothing new is sent
-  n1Process(second.n, e1);
+  await n1Process(second.n, e1);
   await second.n.flush();
   assert.equal(second.slack.calls.length, 1);
   assert.equal(second.email.calls.length, 0);
   assert.equal(second.n.queueDepth(), 0);
 });
-function n1Process(n: Notifier, e: AlertEvent) {
-  n.process([e], [active(e)]);
+async function n1Process(n: Notifier, e: AlertEvent) {
+  await n.process([e], [active(e)]);
 }
 
-test('notifierConfigFromConfig takes defaults, rule channels and maintenance from alerts.yaml', () => {
+test('notifierConfigFromConfig takes defaults, rule channels and maintenance from alerts.yaml', async () => {
   const cfg = configSchema.parse({
     channels: { hook: { type: 'webhook', url: 'http://127.0.0.1:1/x' }, other: { type: 'webhook', url: 'http://127.0.0.1:1/y' } },
     defaults: { channels: ['hook'], repeat_interval: '30m', send_resolved: false },

@@ -15,8 +15,8 @@ import { route, type Routed } from './stages/route.ts';
 import { silenceStage } from './stages/silence.ts';
 import { dedupDecide } from './stages/dedup.ts';
 import { repeatDecide, type ActiveAlertLike } from './stages/repeat.ts';
-import { groupByChannelSteps } from './stages/group.ts';
-import { runToEnd, type Steps } from '../lib/slice.ts';
+import { groupByChannel } from './stages/group.ts';
+import { neverDue, type Pacer } from '../lib/slice.ts';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export type { ActiveAlertLike } from './stages/repeat.ts';
@@ -58,15 +58,14 @@ export interface NotifierDeps {
 }
 
 export interface Notifier {
-  /** one evaluation: events the engine emitted, and its active alerts (for reminders). Writes the outbox, then sends. */
-  process(events: AlertEvent[], firing: readonly ActiveAlertLike[]): void;
   /**
-   * `process` in steps for runSliced (src/lib/slice.ts). Database writes are short transactions (a chunk of rows
-   * each) and a pause only ever falls between two of them. Write order favours at-least-once: history, then each
-   * channel's outbox row, then the notification records; a crash between them can repeat a notification, never
-   * lose one. Calls must not overlap (the caller serialises evaluations).
+   * One evaluation: events the engine emitted, and its active alerts (for reminders). Writes the outbox, then sends.
+   * Paced (src/lib/slice.ts): database writes are short transactions (a chunk of rows each) and a pause only ever
+   * falls between two of them. Write order favours at-least-once: history, then each channel's outbox row, then the
+   * notification records; a crash between them can repeat a notification, never lose one. Calls must not overlap
+   * (the caller serialises evaluations).
    */
-  processSteps(events: AlertEvent[], firing: readonly ActiveAlertLike[]): Steps<void>;
+  process(events: AlertEvent[], firing: readonly ActiveAlertLike[], pacer?: Pacer): Promise<void>;
   /** delivers rows left pending by a previous run, then keeps delivering */
   start(): void;
   /** stops delivery; rows in flight stay pending for the next start */
@@ -141,7 +140,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   /** rows per write transaction: ≈ 1–2 ms of SQLite work, so a slice stays short */
   const CHUNK = 200;
 
-  function* processSteps(events: AlertEvent[], firing: readonly ActiveAlertLike[]): Steps<void> {
+  async function processEvents(events: AlertEvent[], firing: readonly ActiveAlertLike[], pacer: Pacer = neverDue): Promise<void> {
     const now = clock.now();
     if (now - lastPrune >= 3_600_000) prune();
     const mutedBy = silences.matcherAt(now);
@@ -181,7 +180,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         return told.length ? [...own, ...told] : own;
       };
       const { kept, silenced } = silenceStage(route(events, channelsForEvent), mutedBy);
-      yield;
+      if (pacer.due()) await pacer.yield();
       for (const { channel, event } of silenced) {
         const prev = lookup(event.fingerprint, channel);
         put({
@@ -196,7 +195,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           event,
         });
         deps.metrics?.onOutcome(channel, 'silenced', 0);
-        yield;
+        if (pacer.due()) await pacer.yield();
       }
 
       // dedup
@@ -211,7 +210,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         } else if (item.event.kind === 'resolved') {
           put({ ...stateFor(item, prev), kind: 'resolved', firingSent: false, silenced: false });
         }
-        yield;
+        if (pacer.due()) await pacer.yield();
       }
       // a channel told of the firing that a reload has since removed cannot hear the resolution; its record is
       // closed anyway, so the alert firing again once the channel is back is notified as new
@@ -222,7 +221,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           const prev = lookup(event.fingerprint, ch);
           if (prev?.firingSent) put({ ...prev, kind: 'resolved', firingSent: false, silenced: false, event });
         }
-        yield;
+        if (pacer.due()) await pacer.yield();
       }
 
       // repeat: reminders and firing alerts not yet notified (a silence ended)
@@ -249,7 +248,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           toSend.push(item);
           put({ ...stateFor(item, prev), kind: 'firing', firingSent: true, silenced: false });
         }
-        yield;
+        if (pacer.due()) await pacer.yield();
       }
 
       // writes: history; then per channel its outbox row, then the records of the alerts it carries; then the
@@ -260,14 +259,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         db.tx(() => {
           for (const e of events.slice(i, i + CHUNK)) history.record(e, now);
         });
-        yield;
+        if (pacer.due()) await pacer.yield();
       }
-      const groups = yield* groupByChannelSteps(toSend);
-      yield;
+      const groups = await groupByChannel(toSend, pacer);
+      if (pacer.due()) await pacer.yield();
       for (const [ch, evs] of groups) {
         const id = db.tx(() => outbox.enqueue(ch, evs, now));
         touched.push(ch);
-        yield;
+        if (pacer.due()) await pacer.yield();
         for (let i = 0; i < evs.length; i += CHUNK) {
           const chunk = evs.slice(i, i + CHUNK);
           db.tx(() => {
@@ -281,7 +280,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
             }
           });
           for (const e of chunk) dirty.delete(key(e.fingerprint, ch)); // committed: the cache matches the db
-          yield;
+          if (pacer.due()) await pacer.yield();
         }
       }
       const rest = [...dirty];
@@ -291,7 +290,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           for (const k of chunk) notifications.upsert(overlay.get(k)!, now);
         });
         for (const k of chunk) dirty.delete(k);
-        yield;
+        if (pacer.due()) await pacer.yield();
       }
     } catch (err) {
       // a write failed: forget what this call cached and did not commit, so the db stays the truth; alerts whose
@@ -333,8 +332,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   }
 
   return {
-    process: (events, firing) => runToEnd(processSteps(events, firing)),
-    processSteps,
+    process: processEvents,
     start() {
       prune();
       outbox.dueNow(clock.now());

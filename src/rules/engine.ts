@@ -37,7 +37,7 @@ import type { Reading } from '../snapshot/snapshot.ts';
 import { alertFingerprint } from './fingerprint.ts';
 import { compileMatchers, type LabelPredicate } from './matchers.ts';
 import { defaultSummary, renderTemplate } from './templates.ts';
-import { runToEnd, type Steps } from '../lib/slice.ts';
+import { neverDue, type Pacer } from '../lib/slice.ts';
 
 export type { ActiveAlert, AlertStateName, PersistedAlert } from './alert.ts';
 
@@ -153,18 +153,11 @@ export class RuleEngine {
   /**
    * Evaluates every rule against one snapshot's readings; returns the state changes worth notifying.
    * Rules on a metric in `unavailable` (its collector failed this cycle) are skipped: their alerts keep their state
-   * rather than resolving because a sample is missing.
+   * rather than resolving because a sample is missing. Paced one series at a time (src/lib/slice.ts): with
+   * thousands of series the serving thread gets a turn when a slice is spent; with `neverDue` it runs in one go.
+   * Rules must not be replaced while it runs (the caller serialises evaluations and reloads).
    */
-  evaluate(readings: readonly Reading[], unavailable?: ReadonlySet<string>): AlertEvent[] {
-    return runToEnd(this.evaluateSteps(readings, unavailable));
-  }
-
-  /**
-   * The same evaluation as `evaluate`, one series per step, for `runSliced` (src/lib/slice.ts): with thousands of
-   * series the serving thread gets a turn between steps. Rules must not be replaced while it runs (the caller
-   * serialises evaluations and reloads).
-   */
-  *evaluateSteps(readings: readonly Reading[], unavailable?: ReadonlySet<string>): Steps<AlertEvent[]> {
+  async evaluate(readings: readonly Reading[], unavailable?: ReadonlySet<string>, pacer: Pacer = neverDue): Promise<AlertEvent[]> {
     const now = this.#clock.now();
     const byMetric = new Map<string, Reading[]>();
     for (const r of readings) {
@@ -178,7 +171,7 @@ export class RuleEngine {
       if (unavailable?.has(rule.metric)) continue;
       const seen = new Set<string>();
       for (const reading of byMetric.get(rule.metric) ?? []) {
-        yield;
+        if (pacer.due()) await pacer.yield();
         if (!c.matches(reading.labels)) continue;
         const labels = alertLabels(rule, reading.labels, this.#external);
         const fp = alertFingerprint(rule.alert, labels);
@@ -213,7 +206,7 @@ export class RuleEngine {
         if (inst.state === 'pending') instances.delete(inst.fingerprint);
         else this.#notHolding(c, inst, now, events);
       }
-      yield;
+      if (pacer.due()) await pacer.yield();
     }
     return events;
   }

@@ -3,11 +3,11 @@
  *
  * States are written when they change shape (new, pending→firing, keep-firing, gone), not every cycle: a value
  * that moves while firing is re-read from the next sample after a restart anyway. Writes go in short
- * transactions of `chunk` rows with a step between them (src/lib/slice.ts), so a large save never holds the
+ * transactions of `chunk` rows paced between them (src/lib/slice.ts), so a large save never holds the
  * thread. The table lives in store/ (store/alert-state-repo.ts); its rows and transactions come in by deps, so
  * rules/ does not import store/.
  */
-import type { Steps } from '../lib/slice.ts';
+import { neverDue, type Pacer } from '../lib/slice.ts';
 import type { Clock } from '../lib/clock.ts';
 import { stateShape, type PersistedAlert, type RuleEngine } from './engine.ts';
 
@@ -31,7 +31,7 @@ export interface AlertStateStore {
   /** the saved states, read once at start; what is saved from then on is compared against them */
   restore(): PersistedAlert[];
   /** saves the states whose shape changed since the last save and deletes the ones that are gone */
-  saveSteps(engine: Pick<RuleEngine, 'stateShapes' | 'exportOne'>): Steps<void>;
+  save(engine: Pick<RuleEngine, 'stateShapes' | 'exportOne'>, pacer?: Pacer): Promise<void>;
 }
 
 export function createAlertStateStore(deps: AlertStateStoreDeps): AlertStateStore {
@@ -46,7 +46,7 @@ export function createAlertStateStore(deps: AlertStateStoreDeps): AlertStateStor
       for (const s of restored) persisted.set(s.fingerprint, stateShape(s));
       return restored;
     },
-    *saveSteps(engine) {
+    async save(engine, pacer = neverDue) {
       const now = clock.now();
       const changed: string[] = [];
       const shapes = new Map<string, string>();
@@ -54,7 +54,7 @@ export function createAlertStateStore(deps: AlertStateStoreDeps): AlertStateStor
         shapes.set(fingerprint, shape);
         if (persisted.get(fingerprint) !== shape) changed.push(fingerprint);
       }
-      yield;
+      if (pacer.due()) await pacer.yield();
       const gone = [...persisted.keys()].filter((fp) => !shapes.has(fp));
       for (let i = 0; i < changed.length; i += CHUNK) {
         const chunk = changed.slice(i, i + CHUNK);
@@ -65,7 +65,7 @@ export function createAlertStateStore(deps: AlertStateStoreDeps): AlertStateStor
           }
         });
         for (const fp of chunk) persisted.set(fp, shapes.get(fp)!);
-        yield;
+        if (pacer.due()) await pacer.yield();
       }
       for (let i = 0; i < gone.length; i += CHUNK) {
         const chunk = gone.slice(i, i + CHUNK);
@@ -73,7 +73,7 @@ export function createAlertStateStore(deps: AlertStateStoreDeps): AlertStateStor
           for (const fp of chunk) rows.delete(fp);
         });
         for (const fp of chunk) persisted.delete(fp);
-        yield;
+        if (pacer.due()) await pacer.yield();
       }
     },
   };

@@ -70,7 +70,7 @@ async function startAll(config: Config, dbPath: string, clock: ManualClock): Pro
     heartbeats,
     http,
     async evaluate() {
-      alerting.evaluate(heartbeats.source.read(clock.now()).readings);
+      await alerting.evaluate(heartbeats.source.read(clock.now()).readings);
       await alerting.notifier.flush();
     },
     async ping(path, init) {

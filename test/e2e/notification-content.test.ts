@@ -76,7 +76,7 @@ describe('notification content through the real pipeline', () => {
 
   test('firing: subject, Slack header and webhook labels name the instance; values in units; links point at the alert', async () => {
     assert.equal(alerting.externalUrl(), `http://${HOST}:${port}`, 'default external URL: http://<host name>:<port>');
-    alerting.evaluate(readings(0.2421, AVAILABLE));
+    await alerting.evaluate(readings(0.2421, AVAILABLE));
     await alerting.notifier.flush();
     const fps = new Map(alerting.active().map((a) => [`${a.alert}/${a.labels.cpu ?? ''}`, a.fingerprint]));
     const memFp = fps.get('HostMemoryLeft/')!;
@@ -131,7 +131,7 @@ describe('notification content through the real pipeline', () => {
 
   test('resolved: names the instance and says how long it lasted', async () => {
     clock.advance(7 * 60_000 + 30_000);
-    alerting.evaluate(readings(0.05, 512 * 1024 * 1024));
+    await alerting.evaluate(readings(0.05, 512 * 1024 * 1024));
     await alerting.notifier.flush();
     assert.equal(smtp.messages.length, 2);
     const mail = smtp.messages[1]!.parsed;

@@ -70,10 +70,10 @@ test('the rule engine: ServiceDown fires at checks 3 and 7 and resolves at check
   const clock = new ManualClock();
   const engine = new RuleEngine({ rules: config.rules.filter((r) => r.metric.startsWith('probe_')), clock });
   const events: string[] = [];
-  checks.forEach((readings, i) => {
+  for (const [i, readings] of checks.entries()) {
     if (i > 0) clock.advance(60_000);
-    for (const e of engine.evaluate(readings)) events.push(`${i + 1} ${e.kind} ${e.alert}: ${e.summary}`);
-  });
+    for (const e of await engine.evaluate(readings)) events.push(`${i + 1} ${e.kind} ${e.alert}: ${e.summary}`);
+  }
   assert.deepEqual(events, [
     '3 firing ServiceDown: CRITICAL INCIDENT: payments failed 3 consecutive checks (status: HTTP 500)',
     '4 resolved ServiceDown: CRITICAL INCIDENT: payments failed 3 consecutive checks (status: HTTP 500)',

@@ -63,7 +63,7 @@ const SERIES: Series[] = [
 interface Firing { labels: Record<string, string>; annotations: Record<string, string> }
 
 /** Runs our engine over the series; returns, per step, the firing alerts by alert name, and all events. */
-function runEngine() {
+async function runEngine() {
   const clock = new ManualClock();
   const engine = new RuleEngine({ rules: config.rules, clock });
   const steps: Map<string, Firing[]>[] = [];
@@ -71,7 +71,7 @@ function runEngine() {
   for (let i = 0; i < STEPS; i++) {
     if (i > 0) clock.advance(STEP_MS);
     const readings = SERIES.map((s) => ({ metric: s.metric, labels: s.labels, value: s.values[i]! }));
-    for (const e of engine.evaluate(readings)) events.push(`${i} ${e.kind} ${e.alert}${e.labels.instance ?? e.labels.mountpoint ?? ''}`);
+    for (const e of await engine.evaluate(readings)) events.push(`${i} ${e.kind} ${e.alert}${e.labels.instance ?? e.labels.mountpoint ?? ''}`);
     const byAlert = new Map<string, Firing[]>();
     for (const a of engine.firing()) {
       const list = byAlert.get(a.alert) ?? [];
@@ -108,8 +108,8 @@ function promtoolTest(steps: Map<string, Firing[]>[]) {
   return { rule_files: ['rules.yml'], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: series, alert_rule_test: alertTests }] };
 }
 
-test('our engine: expected timeline for for, matchers, hysteresis and keep_firing_for', () => {
-  const { steps, events } = runEngine();
+test('our engine: expected timeline for for, matchers, hysteresis and keep_firing_for', async () => {
+  const { steps, events } = await runEngine();
   // for: 2m — instance a holds from step 1, fires at 3, resolves at 5; b restarts its timer at step 2
   assert.deepEqual(firingSteps(steps, 'HostHighCpu', (f) => f.labels.instance === 'a'), [3, 4]);
   assert.deepEqual(firingSteps(steps, 'HostHighCpu', (f) => f.labels.instance === 'b'), [5, 6]);
@@ -155,7 +155,7 @@ test('promtool test rules: Prometheus fires and resolves at the same steps as ou
       stdout: () => {}, stderr: () => {}, loadConfig: async () => ({ ok: true, config }),
     });
     assert.equal(code, 0);
-    const { steps } = runEngine();
+    const { steps } = await runEngine();
     await writeFile(join(dir, 'test.yml'), stringify(promtoolTest(steps), { lineWidth: 0 }));
     const res = await run(['test', 'rules', 'test.yml'], dir);
     assert.equal(res.code, 0, `promtool disagrees with the RuleEngine:\n${res.output}`);

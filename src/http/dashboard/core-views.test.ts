@@ -62,7 +62,7 @@ test('host, alerts with durations and per-channel delivery, silences, status and
   assert.deepEqual(changes, ['snapshot', 'snapshot', 'snapshot', 'snapshot']);
 
   const startedAt = clock.now();
-  alerting.evaluate(host(0.95));
+  await alerting.evaluate(host(0.95));
   views.evaluated();
   assert.deepEqual(changes.slice(4), ['alerts']);
   await alerting.notifier.flush();
@@ -84,14 +84,14 @@ test('host, alerts with durations and per-channel delivery, silences, status and
   assert.deepEqual(views.silences().map((s) => [s.id, s.status]), [[silence.id, 'active']]);
 
   clock.advance(90_000);
-  alerting.evaluate(host(0.1));
+  await alerting.evaluate(host(0.1));
   await alerting.notifier.flush();
   const ended = views.alerts().history[0]!;
   assert.equal(ended.state, 'resolved');
   assert.equal(ended.durationMs, clock.now() - startedAt);
   assert.equal(views.host().status, 'HEALTHY');
 
-  alerting.evaluate([{ metric: 'host_load1', labels: {}, value: 500 }]);
+  await alerting.evaluate([{ metric: 'host_load1', labels: {}, value: 500 }]);
   assert.equal(views.alerts().active[0]?.alert, 'SvcSlow');
   assert.equal(views.host().status, 'HEALTHY', 'an alert naming a service does not move the host');
 });

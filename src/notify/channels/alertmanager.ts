@@ -3,7 +3,7 @@ import type { ChannelConfig } from '../../config/schema.ts';
 import { generatorUrl, rfc3339 } from './format.ts';
 import { postJson, safeHost, type HttpChannelDeps } from './http-errors.ts';
 import { annotationsOf } from './webhook.ts';
-import { mapSliced } from '../../lib/slice.ts';
+import { mapPaced } from '../../lib/slice.ts';
 
 export type AlertmanagerConfig = Extract<ChannelConfig, { type: 'alertmanager' }>;
 
@@ -49,7 +49,7 @@ export function createAlertmanagerChannel(name: string, cfg: AlertmanagerConfig,
     // built in slices: a thousand-alert group must not hold the thread that serves /metrics
     send: async (events: AlertEvent[], signal: AbortSignal) => {
       const now = deps.now();
-      const alerts = await mapSliced(events, (e) => postableAlert(e, now, cfg.resend_interval, deps.externalUrl));
+      const alerts = await mapPaced(events, (e) => postableAlert(e, now, cfg.resend_interval, deps.externalUrl));
       await postJson(what, endpoint.toString(), alerts, { signal }, deps);
     },
   };

@@ -10,7 +10,7 @@ import {
   valueText, varyingText, whereText, type AlertBlock,
 } from './format.ts';
 import { alertLinks } from '../links.ts';
-import { mapSliced } from '../../lib/slice.ts';
+import { mapPaced } from '../../lib/slice.ts';
 
 export type EmailConfig = Extract<ChannelConfig, { type: 'email' }>;
 
@@ -159,8 +159,8 @@ export function smtpError(what: string, err: unknown, secrets: readonly string[]
 /** Subject, text and HTML part of the mail for a group, formatted in slices (a group of a thousand alerts must not hold the thread). */
 export async function emailParts(events: readonly AlertEvent[], externalUrl: string | undefined): Promise<{ subject: string; text: string; html: string }> {
   const blocks = alertBlocksOf(events);
-  const text = plainTextOf(events, await mapSliced(blocks, (b) => blockText(b, externalUrl)), externalUrl, events.length);
-  const html = emailHtmlOf(events, await mapSliced(blocks, (b) => emailHtmlBlock(b, externalUrl)), externalUrl);
+  const text = plainTextOf(events, await mapPaced(blocks, (b) => blockText(b, externalUrl)), externalUrl, events.length);
+  const html = emailHtmlOf(events, await mapPaced(blocks, (b) => emailHtmlBlock(b, externalUrl)), externalUrl);
   return { subject: title(events), text, html };
 }
 

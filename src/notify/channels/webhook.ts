@@ -2,7 +2,7 @@ import type { AlertEvent, Channel } from '../types.ts';
 import type { ChannelConfig } from '../../config/schema.ts';
 import { commonEntries, generatorUrl, groupStatus, rfc3339 } from './format.ts';
 import { postJson, safeHost, type HttpChannelDeps } from './http-errors.ts';
-import { mapSliced } from '../../lib/slice.ts';
+import { mapPaced } from '../../lib/slice.ts';
 
 export type WebhookConfig = Extract<ChannelConfig, { type: 'webhook' }>;
 
@@ -87,7 +87,7 @@ export function createWebhookChannel(name: string, cfg: WebhookConfig, deps: Web
     type: 'webhook',
     // entries built in slices: a thousand-alert group must not hold the thread that serves /metrics
     send: async (events: AlertEvent[], signal: AbortSignal) => {
-      const alerts = await mapSliced(events, (e) => webhookAlert(e, deps.externalUrl));
+      const alerts = await mapPaced(events, (e) => webhookAlert(e, deps.externalUrl));
       await postJson(what, cfg.url, webhookPayloadOf(name, events, alerts, deps.externalUrl), { headers: cfg.headers, signal }, deps);
     },
   };

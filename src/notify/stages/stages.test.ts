@@ -11,12 +11,12 @@ const ev = (kind: AlertEvent['kind'], fp: string, alert = 'A'): AlertEvent => ({
   kind, alert, fingerprint: fp, severity: 'warning', labels: { alertname: alert, fp }, annotations: {}, value: 1, threshold: 0, startsAt: 10, summary: '',
 });
 
-test('route fans out to each distinct channel, in event order', () => {
+test('route fans out to each distinct channel, in event order', async () => {
   const r = route([ev('firing', 'x'), ev('firing', 'y', 'B')], (e) => (e.alert === 'A' ? ['s', 'e', 's'] : ['e']));
   assert.deepEqual(r.map((i) => `${i.channel}:${i.event.fingerprint}`), ['s:x', 'e:x', 'e:y']);
 });
 
-test('silence stage splits muted events and asks once per fingerprint', () => {
+test('silence stage splits muted events and asks once per fingerprint', async () => {
   let asked = 0;
   const { kept, silenced } = silenceStage(route([ev('firing', 'x'), ev('firing', 'y')], () => ['s', 'e']), (l) => {
     asked++;
@@ -27,7 +27,7 @@ test('silence stage splits muted events and asks once per fingerprint', () => {
   assert.deepEqual(silenced.map((i) => i.silence), ['sil-1', 'sil-1']);
 });
 
-test('dedup decisions', () => {
+test('dedup decisions', async () => {
   const item = (k: AlertEvent['kind']) => ({ channel: 's', event: ev(k, 'x') });
   assert.deepEqual([dedupDecide(item('firing'), undefined, true).send, dedupDecide(item('firing'), { firingSent: true }, true).reason], [true, 'already-firing']);
   assert.equal(dedupDecide(item('resolved'), { firingSent: false }, true).reason, 'resolved-not-notified');
@@ -35,7 +35,7 @@ test('dedup decisions', () => {
   assert.equal(dedupDecide(item('resolved'), { firingSent: true }, true).send, true);
 });
 
-test('repeat decisions', () => {
+test('repeat decisions', async () => {
   const a: ActiveAlertLike = { fingerprint: 'x', alert: 'A', labels: { fp: 'x' }, severity: 'critical', state: 'firing', value: 5, annotations: { summary: 'now 5' }, firingSince: 7 };
   assert.equal(repeatDecide({ ...a, state: 'pending' }, undefined, 100, 1000).send, false);
   const unsent = repeatDecide(a, undefined, 100, 1000);
@@ -47,8 +47,8 @@ test('repeat decisions', () => {
   assert.equal(repeatDecide(a, { firingSent: true, notifiedAt: 0, queued: false }, 0, 1000).send, false, 'interval 0 never repeats');
 });
 
-test('group: one list per channel, no duplicate fingerprint+kind', () => {
-  const g = groupByChannel([
+test('group: one list per channel, no duplicate fingerprint+kind', async () => {
+  const g = await groupByChannel([
     { channel: 's', event: ev('firing', 'x') },
     { channel: 'e', event: ev('firing', 'x') },
     { channel: 's', event: ev('firing', 'y') },
