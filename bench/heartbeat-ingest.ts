@@ -41,7 +41,7 @@ async function serve(port: number, dbPath: string, bare: boolean): Promise<void>
     const { HeartbeatTracker } = await import('../src/heartbeats/tracker.ts');
     const { heartbeatRoutes } = await import('../src/http/routes/heartbeat.ts');
     const { openDatabase } = await import('../src/store/db.ts');
-    const { createHeartbeatRepo } = await import('../src/store/heartbeat-repo.ts');
+    const { createHeartbeatRepo } = await import('../src/heartbeats/repo.ts');
     const { systemClock } = await import('../src/lib/clock.ts');
     const { createLogger } = await import('../src/lib/logger.ts');
     const logger = createLogger({ level: 'info' });

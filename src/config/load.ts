@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { knownMetricNames, unknownMetricWarnings } from './metric-names.ts';
 import { parse as parseYamlScalar, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { z } from 'zod';
-import { loadServicesFile } from '../probes/services-file.ts';
+import { loadServicesFile } from './services-file.ts';
 import { configSchema, type Config } from './schema.ts';
 import { KNOWN_METRIC_LABELS, type MetricLabelMap } from '../metrics/catalog.ts';
 import { templateLabelWarnings } from '../rules/template-labels.ts';

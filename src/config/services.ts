@@ -1,6 +1,6 @@
 /**
  * `services:` entries of alerts.yaml and `defaults.services`: the zod schemas and the normalization into the
- * probe's ServiceDefinition (src/probes/types.ts). Services files (src/probes/services-file.ts) produce the same
+ * probe's ServiceDefinition (src/probes/types.ts). Services files (src/config/services-file.ts) produce the same
  * ServiceEntry, so every service reaches the prober through `serviceDefinitions`.
  */
 import { z } from 'zod';

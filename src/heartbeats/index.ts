@@ -14,7 +14,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { FedSource } from '../sources/source.ts';
 import type { Db } from '../store/db.ts';
-import { createHeartbeatRepo } from '../store/heartbeat-repo.ts';
+import { createHeartbeatRepo } from './repo.ts';
 import { heartbeatSettings } from './settings.ts';
 import { createHeartbeatSource } from './source.ts';
 import { HeartbeatTracker } from './tracker.ts';

@@ -1,5 +1,5 @@
 /**
- * What the tracker knows about one job: plain data, persisted as is (store/heartbeat-repo.ts) and restored at
+ * What the tracker knows about one job: plain data, persisted as is (heartbeats/repo.ts) and restored at
  * start. The tracker owns this type; the store and the source import it.
  */
 

@@ -7,7 +7,7 @@ import { heartbeatDefaultsSchema, heartbeatsSchema } from '../config/heartbeats.
 import { ManualClock } from '../lib/clock.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { openDatabase } from '../store/db.ts';
-import { createHeartbeatRepo } from '../store/heartbeat-repo.ts';
+import { createHeartbeatRepo } from './repo.ts';
 import { heartbeatSettings } from './settings.ts';
 import { HeartbeatTracker, type HeartbeatSettings } from './tracker.ts';
 

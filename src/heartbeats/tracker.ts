@@ -13,7 +13,7 @@
 import type { HeartbeatJob, HeartbeatPolicy } from '../config/heartbeats.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { HeartbeatRepo } from '../store/heartbeat-repo.ts';
+import type { HeartbeatRepo } from './repo.ts';
 import { missedIntervals } from './missed.ts';
 import {
   MAX_MESSAGE_CHARS,

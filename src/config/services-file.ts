@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import { z } from 'zod';
-import { SERVICE_ID_RE, duplicateIdIssues, httpUrl, resolveIdentity, type ServiceEntry } from '../config/services.ts';
+import { SERVICE_ID_RE, duplicateIdIssues, httpUrl, resolveIdentity, type ServiceEntry } from './services.ts';
 
 export type ServicesFileResult = { ok: true; format: 'object' | 'array'; services: ServiceEntry[] } | { ok: false; errors: string[] };
 

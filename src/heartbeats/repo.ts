@@ -1,5 +1,5 @@
-import type { Db } from './db.ts';
-import type { HeartbeatJobState, OpenRun, PushedMetrics } from '../heartbeats/state.ts';
+import type { Db } from '../store/db.ts';
+import type { HeartbeatJobState, OpenRun, PushedMetrics } from './state.ts';
 
 /**
  * The heartbeat tracker's state per job (table heartbeat_jobs). Written in batches: `saveMany` upserts every dirty

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newJobState } from '../heartbeats/state.ts';
-import { openDatabase } from './db.ts';
-import { createHeartbeatRepo } from './heartbeat-repo.ts';
+import { newJobState } from './state.ts';
+import { openDatabase } from '../store/db.ts';
+import { createHeartbeatRepo } from './repo.ts';
 
 test('heartbeat repo: upsert, read back every field, delete, in one transaction per batch', () => {
   const db = openDatabase(':memory:');

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fixturePath, missingFixture } from '../../test/support/fixtures.ts';
-import { configFiles, configFromServicesFile, loadConfigFile } from '../config/load.ts';
-import { serviceDefinitions } from '../config/services.ts';
+import { configFiles, configFromServicesFile, loadConfigFile } from './load.ts';
+import { serviceDefinitions } from './services.ts';
 import { loadServicesFile, parseServicesFile } from './services-file.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'prodpulse-services-'));
