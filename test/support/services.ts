@@ -1,27 +1,9 @@
 import type { ProbeResult, ServiceDefinition } from '../../src/probes/types.ts';
+import { testService } from './probe-target.ts';
 
 /** A config-file service as the config loader would produce it (defaults filled in). */
-export const configService = (id: string, file = 'services.json', extra: Partial<ServiceDefinition> = {}): ServiceDefinition => ({
-  id,
-  name: id,
-  url: `http://127.0.0.1:9/${id}`,
-  expectedVersion: null,
-  environment: 'production',
-  enabled: true,
-  intervalMs: 30_000,
-  timeoutMs: 5_000,
-  method: 'GET',
-  headers: {},
-  expectedStatus: undefined,
-  followRedirects: false,
-  degradedLatencyMs: undefined,
-  failureThreshold: 3,
-  successThreshold: 1,
-  version: undefined,
-  source: 'config',
-  file,
-  ...extra,
-});
+export const configService = (id: string, file = 'services.json', extra: Partial<ServiceDefinition> = {}): ServiceDefinition =>
+  testService(`http://127.0.0.1:9/${id}`, { id, name: id, timeoutMs: 5_000, file, ...extra });
 
 /** A probe result; ok ones answer 200 with version 2.1.0, failed ones 500. */
 export const probeResult = (serviceId: string, timestamp: number, ok: boolean, latencyMs = 20, extra: Partial<ProbeResult> = {}): ProbeResult => ({
