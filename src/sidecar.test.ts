@@ -88,3 +88,12 @@ test('known label sets start at zero: every rule state and every channel outcome
   for (const outcome of ['delivered', 'retry', 'failed', 'silenced']) assert.match(text, new RegExp(`^prodpulse_notifications_total\\{channel="hook",outcome="${outcome}"\\} 0$`, 'm'));
   assert.match(text, /^prodpulse_status\{kind="host",target="h",status="HEALTHY"\} 1$/m);
 });
+
+test('a ping body over the heartbeat limit gets the heartbeat route\'s own 413, whatever its size', async (t) => {
+  const sidecar = await startWith(t, 'server: { token: tok }\nheartbeats: [{ service: nightly, interval: 1h }]\n', []);
+  for (const size of [20_000, 200_000]) {
+    const res = await sidecar.app.request('/heartbeat/nightly', { method: 'POST', headers: { authorization: 'Bearer tok', 'content-length': String(size) }, body: 'x'.repeat(size) });
+    assert.equal(res.status, 413, `${size} bytes`);
+    assert.match(((await res.json()) as { error: string }).error, /larger than 10240 bytes/, `${size} bytes: the 10 KB limit is named`);
+  }
+});

@@ -31,8 +31,12 @@ export interface HttpDeps {
 /** The largest request body any endpoint reads (a silence is well under 1 kB); larger ones get 413 unread. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Paths whose routes bound their bodies themselves (larger than MAX_BODY_BYTES). */
-const OWN_BODY_LIMIT = new Set(['/analyze']);
+/**
+ * Route groups that bound their bodies themselves, so their own limit and message apply whatever the size:
+ * POST /analyze takes up to 64 MiB, a heartbeat ping up to 10 KB (checked by Content-Length, then counted).
+ */
+const OWN_BODY_LIMIT = ['/analyze', '/heartbeat/'];
+const boundsItsOwnBody = (path: string) => OWN_BODY_LIMIT.some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p));
 
 /** The methods each route path answers (GET implies HEAD), matched like Hono matches; built on first use. */
 function allowedMethods(app: Hono, middleware: MiddlewareHandler): (path: string) => string[] {
@@ -62,7 +66,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   // bodies are bounded on the methods that carry one, so GET (scrapes, pings) runs no middleware of ours;
   // routes with a limit of their own (POST /analyze: 64 MiB) apply it themselves
   const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => jsonError(c, 413, `request body too large: the limit is ${MAX_BODY_BYTES / 1024} KB (${MAX_BODY_BYTES} bytes)`) });
-  const bounded: MiddlewareHandler = (c, next) => (OWN_BODY_LIMIT.has(c.req.path) ? next() : limit(c, next));
+  const bounded: MiddlewareHandler = (c, next) => (boundsItsOwnBody(c.req.path) ? next() : limit(c, next));
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', bounded);
   for (const g of deps.guards ?? []) app.use('*', g);
   metricsRoute(app, deps.exposition, () => deps.store.latest !== undefined);
