@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Collector } from '../src/collectors/collector.ts';
 import { collectorOptionsFromConfig, createCollectors } from '../src/collectors/index.ts';
 import { staticFactsFromOs } from '../src/collectors/static-facts.ts';
-import { parseConfigText } from '../src/config/load.ts';
+import { parseConfig as parseConfigText } from '../src/wiring/config.ts';
 import { silentLogger } from '../src/lib/logger.ts';
 import { createSidecar, type Sidecar } from '../src/sidecar.ts';
 import { freePort, startProc, type Proc } from './lib.ts';

@@ -7,11 +7,9 @@ import type { Logger } from './lib/logger.ts';
 import { VERSION } from './lib/version.ts';
 import { redactText } from './lib/redact.ts';
 import type { MetricsRegistry } from './metrics/registry.ts';
-import { channelSecrets, createChannel, describeChannel, type ChannelDeps, type ChannelDescription } from './notify/channels/index.ts';
+import { channelSecrets, createChannel, describeChannel, type ChannelDeps } from './notify/channels/index.ts';
 import { createNotifier, notifierConfigFromConfig, type Notifier, type RetryOptions } from './notify/pipeline.ts';
-import type { SilenceService } from './notify/silences.ts';
-import type { HistoryEntry, HistoryPage } from './store/history-repo.ts';
-import type { NotificationRecord } from './store/notification-repo.ts';
+import type { AlertQueries, ChannelStatus } from './notify/queries.ts';
 import type { Channel } from './notify/types.ts';
 import { OUTCOMES } from './notify/delivery.ts';
 import type { ChannelWorker } from './notify/channels/remote.ts';
@@ -21,6 +19,8 @@ import { createAlertStateRepo } from './store/alert-state-repo.ts';
 import { createAlertStateStore } from './rules/state-store.ts';
 import { neverDue, type Pacer } from './lib/slice.ts';
 import type { Db } from './store/db.ts';
+
+export type { AlertQueries, ChannelStatus } from './notify/queries.ts';
 
 export interface AlertingDeps {
   db: Db;
@@ -35,31 +35,6 @@ export interface AlertingDeps {
   hostname?: string;
   /** the port the HTTP server listens on, for the default external URL; default the port of server.listen, else 9470 */
   listenPort?: number;
-}
-
-export interface ChannelStatus extends ChannelDescription {
-  name: string;
-  active: boolean;
-  inactiveReason?: string;
-}
-
-/**
- * What HTTP routes and the dashboard read about alerting, in one place: active alerts, history, notification
- * records, channels, silences and the delivery queue. Readers take this, not the notifier.
- */
-export interface AlertQueries {
-  active(): ActiveAlert[];
-  channels(): ChannelStatus[];
-  /** closed and open episodes, newest first, paged */
-  history(limit: number, offset: number): HistoryPage;
-  /** one alert's episodes, newest first */
-  historyOf(fingerprint: string, limit?: number): HistoryEntry[];
-  /** per channel: status, attempts, last error (redacted), delivered_at of this alert's latest notification */
-  records(fingerprint: string): NotificationRecord[];
-  /** silences and maintenance windows (list, mutedBy, matcherAt; create and expire for the write routes) */
-  readonly silences: SilenceService;
-  /** notifications waiting to be sent */
-  queueDepth(): number;
 }
 
 /** Rules → events → notifier, with alert state persisted after every evaluation so a restart neither re-fires nor forgets. */

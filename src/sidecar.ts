@@ -1,13 +1,13 @@
 import type { Hono } from 'hono';
 import type { Collector } from './collectors/collector.ts';
 import { readStaticFacts, type StaticFacts } from './collectors/static-facts.ts';
-import { buildSources, specsOf } from './sources/index.ts';
+import { buildSources, specsOf } from './wiring/sources.ts';
 import type { Source, SourceKind } from './sources/source.ts';
-import { createServices } from './services/index.ts';
-import { createHeartbeats } from './heartbeats/index.ts';
+import { createServices } from './wiring/services.ts';
+import { createHeartbeats } from './wiring/heartbeats.ts';
 import { analyzeRoutes } from './http/routes/analyze.ts';
 import { STATUSES, StatusModel, type Target } from './status/status.ts';
-import { loadConfigFile } from './config/load.ts';
+import { loadConfig } from './wiring/config.ts';
 import type { Config } from './config/schema.ts';
 import { RESTART_NOTICE, restartNeeded } from './config/reload-policy.ts';
 import { createAlerting, type Alerting } from './alerting.ts';
@@ -248,7 +248,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
   };
 
   async function reloadFrom(configPath: string, reason: string): Promise<{ ok: boolean; errors: string[] }> {
-    const loaded = await loadConfigFile(configPath, { env: deps.env ?? process.env });
+    const loaded = await loadConfig(configPath, { env: deps.env ?? process.env });
     if (!loaded.ok) {
       metrics.configReloads.inc({ result: 'failure' });
       metrics.configLastReloadSuccess.set(0);

@@ -1,4 +1,5 @@
-import { loadConfigFile, summarizeConfig } from '../config/load.ts';
+import { summarizeConfig } from '../config/load.ts';
+import { loadConfig } from '../wiring/config.ts';
 import { resolveConfigPath } from './args.ts';
 
 export interface Io {
@@ -10,7 +11,7 @@ export interface Io {
 /** `check [PATH]`: validates alerts.yaml; prints FILE:LINE:COL errors and exits 1, or warnings (stderr) and a summary and exits 0. */
 export async function checkCommand(args: string[], io: Io): Promise<number> {
   const path = resolveConfigPath(args[0], io.env);
-  const result = await loadConfigFile(path, { env: io.env });
+  const result = await loadConfig(path, { env: io.env });
   if (!result.ok) {
     for (const e of result.errors) io.stderr(e);
     io.stderr(`${path}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}`);

@@ -17,7 +17,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
-import { loadConfigFile } from '../config/load.ts';
+import { loadConfig } from '../wiring/config.ts';
 import { listen, parseListen, type Listening } from '../http/server.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { createSidecar, type Sidecar } from '../sidecar.ts';
@@ -91,7 +91,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     const cfg = await demoConfig({ dir, token, services: DEMO_SERVICES, dependencies: deps, terminalUrl: terminal.url, env, degradedLatency: DEMO_DEGRADED_LATENCY });
     const configPath = join(dir, 'alerts.yaml');
     await writeFile(configPath, cfg.text);
-    const loaded = await loadConfigFile(configPath, { env });
+    const loaded = await loadConfig(configPath, { env });
     if (!loaded.ok) throw new Error(`demo config invalid:\n${loaded.errors.join('\n')}`);
 
     const sidecar = await createSidecar(loaded.config, {

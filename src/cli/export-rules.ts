@@ -2,14 +2,14 @@
  * `export-rules [PATH] [--config PATH] [--out FILE] [--group NAME] [--interval DURATION] [--no-keep-firing-for]`
  * Writes the rules of alerts.yaml as a Prometheus alerting-rules file, to stdout or to --out FILE.
  * Exit codes: 0 ok, 1 config invalid or unwritable output (errors on stderr), 2 usage.
- * The config loader and file writer are injected (src/main.ts passes loadConfigFile and fs.writeFile).
+ * The config loader and file writer are injected (src/cli/export-rules-main.ts passes loadConfig and fs.writeFile).
  */
 import { writeFile as fsWriteFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../lib/duration.ts';
 import type { RuleConfig } from '../config/schema.ts';
 import { exportPrometheusRules } from '../rules/export.ts';
-import { KNOWN_METRIC_LABELS } from '../metrics/catalog.ts';
+import { KNOWN_METRIC_LABELS } from '../wiring/catalog.ts';
 import { validateMatchers } from '../rules/matchers.ts';
 import { validateTemplate } from '../rules/templates.ts';
 

@@ -1,4 +1,4 @@
-import { loadConfigFile } from '../config/load.ts';
+import { loadConfig } from '../wiring/config.ts';
 import { watchConfigFile } from '../config/watch.ts';
 import { parseListen } from '../http/server.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -11,7 +11,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' }, listen: { type: 'string', short: 'l' } });
   const logger = createLogger();
   const configPath = resolveConfigPath(values.config as string | undefined, io.env);
-  const loaded = await loadConfigFile(configPath, { env: io.env });
+  const loaded = await loadConfig(configPath, { env: io.env });
   if (!loaded.ok) {
     for (const e of loaded.errors) io.stderr(e);
     logger.error({ config: configPath, errors: loaded.errors.length }, 'configuration is invalid; not starting');

@@ -1,5 +1,5 @@
 import { createAlerting } from '../alerting.ts';
-import { loadConfigFile } from '../config/load.ts';
+import { loadConfig } from '../wiring/config.ts';
 import { systemClock } from '../lib/clock.ts';
 import { createLogger } from '../lib/logger.ts';
 import { REVISION, VERSION } from '../lib/version.ts';
@@ -47,7 +47,7 @@ export function testEvent(externalLabels: Record<string, string>, now: number): 
 export async function testNotifyCommand(args: string[], io: Io, deps: { hostname?: () => Promise<string> } = {}): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { config: { type: 'string', short: 'c' }, 'dry-run': { type: 'boolean' }, html: { type: 'string' } });
   const path = resolveConfigPath(values.config as string | undefined, io.env);
-  const loaded = await loadConfigFile(path, { env: io.env });
+  const loaded = await loadConfig(path, { env: io.env });
   if (!loaded.ok) {
     for (const e of loaded.errors) io.stderr(e);
     return 1;

@@ -5,7 +5,7 @@ export type CollectorOutput = SourceOutput;
 
 /**
  * A source of host readings: a Source of kind 'host' whose schedule is the sampling interval and timeout
- * (src/sources/index.ts adds it). `collect` throws on failure; the scheduler isolates it, times it out and
+ * (src/wiring/sources.ts adds it). `collect` throws on failure; the scheduler isolates it, times it out and
  * reports it as prodpulse_collector_success{collector}=0. Implementations must honour `signal` where they can.
  */
 export interface Collector {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { samplingSchema } from '../config/schema.ts';
 import { MetricsRegistry } from '../metrics/registry.ts';
-import { specsOf, hostSource } from '../sources/index.ts';
+import { specsOf, hostSource } from '../wiring/sources.ts';
 import { collectorOptionsFromConfig, createCollectors } from './index.ts';
 import { HOST1, signal } from './testdata/paths.ts';
 

@@ -191,11 +191,13 @@ test('check refuses what serve would: a bad server.listen, missing or unusable T
   assert.match(garbage[0]!, /^alerts\.yaml:3:5: server\.tls: the certificate and key cannot be used together/);
 });
 
-test('a rule on a metric no source produces is a warning naming the closest known name; the hook adds names', () => {
+test('a rule on a metric no source produces is a warning naming the closest known name; the catalog is injected', () => {
   const text = 'rules:\n  - alert: A\n    metric: host_lod1\n    op: ">"\n    threshold: 1\n';
-  const r = parseConfigText(text, 'alerts.yaml', { env: {} });
+  const r = parseConfigText(text, 'alerts.yaml', { env: {}, metricLabels: { host_load1: [], host_load5: [] } });
   assert.ok(r.ok);
   assert.deepEqual(r.ok && r.warnings, ['alerts.yaml:3:13: rules[0].metric: warning: no source produces the metric "host_lod1", so this rule can never fire; did you mean "host_load1"?']);
-  const known = parseConfigText(text.replace('host_lod1', 'probe_up'), 'alerts.yaml', { env: {}, knownMetrics: new Set(['probe_up']) });
+  const known = parseConfigText(text.replace('host_lod1', 'probe_up'), 'alerts.yaml', { env: {}, metricLabels: { probe_up: [] } });
   assert.deepEqual(known.ok && known.warnings, []);
+  const unchecked = parseConfigText(text, 'alerts.yaml', { env: {} });
+  assert.deepEqual(unchecked.ok && unchecked.warnings, [], 'without a catalog the loader checks no metric names');
 });

@@ -3,12 +3,11 @@ import { open, readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { knownMetricNames, unknownMetricWarnings } from './metric-names.ts';
+import { unknownMetricWarnings } from './metric-names.ts';
 import { parse as parseYamlScalar, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { z } from 'zod';
 import { loadServicesFile } from './services-file.ts';
 import { configSchema, type Config } from './schema.ts';
-import { KNOWN_METRIC_LABELS, type MetricLabelMap } from '../metrics/catalog.ts';
 import { templateLabelWarnings } from '../rules/template-labels.ts';
 
 /** `warnings`: accepted but suspicious (a rule on a metric no source produces, a template label that is always empty), each `FILE:LINE:COL: field: warning: message` */
@@ -17,10 +16,12 @@ export type LoadResult = { ok: true; config: Config; warnings: string[] } | { ok
 export interface LoadOptions {
   /** environment used for ${VAR} interpolation; default process.env */
   env?: Record<string, string | undefined>;
-  /** metric → label names, for the template label check; default every known metric spec (src/metrics/catalog.ts) */
-  metricLabels?: MetricLabelMap;
-  /** metric names some source produces (default: the host catalog plus registered ones, src/config/metric-names.ts) */
-  knownMetrics?: ReadonlySet<string>;
+  /**
+   * Every metric some source can produce → the label names its series carry (src/wiring/catalog.ts; the sidecar
+   * and the CLI load through src/wiring/config.ts, which passes it). With it, a rule on an unknown metric and a
+   * template label a metric never has are warnings; without it, neither is checked.
+   */
+  metricLabels?: Readonly<Record<string, readonly string[]>>;
   /** check that files the config names (TLS cert and key) exist and load, as `serve` would; default true */
   checkFiles?: boolean;
 }
@@ -159,12 +160,15 @@ function parseConfigTextOrThrow(text: string, file: string, opts: LoadOptions): 
     const config = parsed.data;
     const fileErrors = opts.checkFiles === false ? [] : tlsFileErrors(config).map(({ path, message }) => `${where(nodeAt(doc, path)?.range?.[0] ?? closestAncestor(doc, path)?.range?.[0])}: ${formatPath(path)}: ${message}`);
     if (fileErrors.length > 0) return { ok: false, errors: fileErrors };
-    const warnings = unknownMetricWarnings(config.rules, opts.knownMetrics ?? knownMetricNames()).map(({ index, message }) => {
-      const path = ['rules', index, 'metric'];
-      return `${where(nodeAt(doc, path)?.range?.[0] ?? closestAncestor(doc, path)?.range?.[0])}: ${formatPath(path)}: warning: ${message}`;
-    });
-    for (const w of templateLabelWarnings(config.rules, opts.metricLabels ?? KNOWN_METRIC_LABELS, Object.keys(config.external_labels)))
-      warnings.push(`${where(nodeAt(doc, w.path)?.range?.[0])}: ${formatPath(w.path)}: warning: ${w.message}`);
+    const warnings: string[] = [];
+    if (opts.metricLabels) {
+      for (const { index, message } of unknownMetricWarnings(config.rules, new Set(Object.keys(opts.metricLabels)))) {
+        const path = ['rules', index, 'metric'];
+        warnings.push(`${where(nodeAt(doc, path)?.range?.[0] ?? closestAncestor(doc, path)?.range?.[0])}: ${formatPath(path)}: warning: ${message}`);
+      }
+      for (const w of templateLabelWarnings(config.rules, opts.metricLabels, Object.keys(config.external_labels)))
+        warnings.push(`${where(nodeAt(doc, w.path)?.range?.[0])}: ${formatPath(w.path)}: warning: ${w.message}`);
+    }
     return { ok: true, config, warnings };
   }
   return { ok: false, errors: parsed.error.issues.flatMap((issue) => describeIssue(doc, issue, where)) };

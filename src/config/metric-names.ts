@@ -1,13 +1,7 @@
 /**
  * Which metric names rules may use: a rule on a name no source produces (`host_lod1`) can never fire, so the
- * loader warns with the closest known name. Known: every metric any kind of source declares (src/sources/catalog.ts).
+ * loader warns with the closest known name. Known: every metric any kind of source declares (src/wiring/catalog.ts, handed to the loader).
  */
-import { KNOWN_METRIC_LABELS } from '../metrics/catalog.ts';
-
-/** Every metric name some kind of source produces (host, probes, heartbeats, pushed). */
-export function knownMetricNames(): Set<string> {
-  return new Set(Object.keys(KNOWN_METRIC_LABELS));
-}
 
 /** One warning per rule whose metric is unknown: `{ index, message }`, the message naming the closest known name. */
 export function unknownMetricWarnings(rules: readonly { metric: string }[], known: ReadonlySet<string>): { index: number; message: string }[] {

@@ -37,7 +37,7 @@ export interface ExportOptions {
    * label of the rule's metric reads Prometheus' own `$externalLabels`; `instance` always comes from the scrape.
    */
   externalLabels?: readonly string[];
-  /** metric → label names (src/metrics/catalog.ts), to tell a series label from an external one */
+  /** metric → label names (src/wiring/catalog.ts), to tell a series label from an external one */
   metricLabels?: Readonly<Record<string, readonly string[]>>;
 }
 

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { loadConfigFile, parseConfigText } from '../../src/config/load.ts';
 import { MetricsRegistry } from '../../src/metrics/registry.ts';
-import { KNOWN_METRICS } from '../../src/sources/catalog.ts';
+import { KNOWN_METRICS } from '../../src/wiring/catalog.ts';
 import { stopChild } from '../support/child.ts';
 import { freePort } from '../support/free-port.ts';
 import { missingBinary } from '../support/binaries.ts';

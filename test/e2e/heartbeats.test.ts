@@ -15,7 +15,7 @@ import { createAlerting, type Alerting } from '../../src/alerting.ts';
 import { heartbeatsSchema } from '../../src/config/heartbeats.ts';
 import { loadConfigFile } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { createHeartbeats, type Heartbeats } from '../../src/heartbeats/index.ts';
+import { createHeartbeats, type Heartbeats } from '../../src/wiring/heartbeats.ts';
 import { HEARTBEAT_METRICS } from '../../src/heartbeats/source.ts';
 import { listen, type Listening } from '../../src/http/server.ts';
 import { ManualClock } from '../../src/lib/clock.ts';

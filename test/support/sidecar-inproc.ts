@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Collector } from '../../src/collectors/collector.ts';
 import { LOAD_METRICS } from '../../src/collectors/load.ts';
-import { loadConfigFile } from '../../src/config/load.ts';
+import { loadConfig as loadConfigFile } from '../../src/wiring/config.ts';
 import type { Logger } from '../../src/lib/logger.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { createSidecar, type Sidecar, type SidecarDeps } from '../../src/sidecar.ts';

@@ -1,4 +1,4 @@
-import type { AlertQueries } from '../../alerting.ts';
+import type { AlertQueries } from '../../notify/queries.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { ActiveAlert } from '../../rules/engine.ts';
 import type { Reading, Snapshot } from '../../snapshot/snapshot.ts';

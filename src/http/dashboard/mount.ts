@@ -7,7 +7,7 @@
  *   first thing in stop():  ui.close()                         // ends every SSE stream
  */
 import type { Hono } from 'hono';
-import type { AlertQueries } from '../../alerting.ts';
+import type { AlertQueries } from '../../notify/queries.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { SnapshotStore } from '../../snapshot/store.ts';

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { AlertQueries } from '../../alerting.ts';
+import type { AlertQueries } from '../../notify/queries.ts';
 import type { ActiveAlert } from '../../rules/engine.ts';
 import { jsonError } from '../errors.ts';
 

@@ -9,8 +9,8 @@ import type { Collector } from '../collectors/collector.ts';
 import { collectorOptionsFromConfig, createCollectors } from '../collectors/index.ts';
 import type { StaticFacts } from '../collectors/static-facts.ts';
 import type { Config } from '../config/schema.ts';
-import type { MetricSpecs, ScheduledSource, Source } from './source.ts';
-import { createStaticSource } from './static.ts';
+import type { MetricSpecs, ScheduledSource, Source } from '../sources/source.ts';
+import { createStaticSource } from '../collectors/static-source.ts';
 
 export interface SourceInputs {
   facts: StaticFacts;

@@ -1,5 +1,5 @@
-import { hostInfoReading, STATIC_METRICS, type StaticFacts } from '../collectors/static-facts.ts';
-import type { FedSource } from './source.ts';
+import { hostInfoReading, STATIC_METRICS, type StaticFacts } from './static-facts.ts';
+import type { FedSource } from '../sources/source.ts';
 
 /** host_info and the other facts read once at start, served with every snapshot. */
 export function createStaticSource(facts: StaticFacts): FedSource {

@@ -17,8 +17,8 @@ import { createProbeHistoryRepo, type ProbeHistoryRepo, type ServiceEvent } from
 import { startProbeHistoryMaintenance, type Maintenance } from '../store/probe-history-maintenance.ts';
 import { createServiceRegistryRepo } from '../store/service-registry-repo.ts';
 import { serviceSummaries, servicesRoutes, type ServiceStatus } from '../http/routes/services.ts';
-import { createServiceRegistry, type ServiceRegistry } from './registry.ts';
-import type { ServiceDefaults } from './service-input.ts';
+import { createServiceRegistry, type ServiceRegistry } from '../services/registry.ts';
+import type { ServiceDefaults } from '../services/service-input.ts';
 
 export interface ServicesConfigPart {
   services: Parameters<typeof serviceDefinitions>[0]['services'];

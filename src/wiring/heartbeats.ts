@@ -14,10 +14,10 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { FedSource } from '../sources/source.ts';
 import type { Db } from '../store/db.ts';
-import { createHeartbeatRepo } from './repo.ts';
-import { heartbeatSettings } from './settings.ts';
-import { createHeartbeatSource } from './source.ts';
-import { HeartbeatTracker } from './tracker.ts';
+import { createHeartbeatRepo } from '../heartbeats/repo.ts';
+import { heartbeatSettings } from '../heartbeats/settings.ts';
+import { createHeartbeatSource } from '../heartbeats/source.ts';
+import { HeartbeatTracker } from '../heartbeats/tracker.ts';
 
 /** The parts of the config heartbeats read (a full Config fits). */
 export interface HeartbeatConfigPart {
