@@ -46,6 +46,8 @@ test('for: pending until the duration has elapsed, then one firing event, then r
   assert.equal(resolved[0]!.endsAt, clock.now());
   assert.equal(resolved[0]!.startsAt, t0 + 120_000);
   assert.equal(resolved[0]!.value, 0.5);
+  assert.equal(resolved[0]!.summary, 'CPU 99% on a', 'the resolved notice keeps the summary of the last evaluation that held, not "CPU 50%"');
+  assert.deepEqual(resolved[0]!.annotations, { summary: 'CPU 99% on a' });
   assert.deepEqual(engine.active(), []);
 });
 

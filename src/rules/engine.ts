@@ -13,7 +13,8 @@
  *   (endsAt = clock.now()). Labels: series labels + rule labels + {alertname, severity}. Value and annotations
  *   are updated at every evaluation where the condition holds; while a firing alert is only kept firing
  *   (keep_firing_for) they stay as they were when it last held, like Prometheus. A 'resolved' event carries the
- *   latest observed value (the last known one if the series disappeared).
+ *   latest observed value (the last known one if the series disappeared) and the annotations rendered when the
+ *   condition last held.
  *
  * Hot reload (`replaceRules`): a rule keeps the states of its alerts when its *condition and identity* are
  * unchanged: alert, metric, match, op, threshold, clear, for, keep_firing_for, severity and labels compare equal
@@ -216,10 +217,9 @@ export class RuleEngine {
     inst.keepFiringSince ??= now;
     if (now - inst.keepFiringSince >= c.rule.keep_firing_for) {
       c.instances.delete(inst.fingerprint);
-      if (reading) {
-        inst.value = reading.value;
-        inst.annotations = render(c.rule, inst);
-      }
+      // the latest value travels with the notice; summary and description stay as they were rendered when the
+      // condition last held (as Prometheus sends them), so "backup missed 3 intervals" does not resolve as "missed 0"
+      if (reading) inst.value = reading.value;
       events.push(this.#event('resolved', c, inst, now));
     }
   }

@@ -137,7 +137,8 @@ describe('notification content through the real pipeline', () => {
     const mail = smtp.messages[1]!.parsed;
     assert.equal(mail.subject, `[RESOLVED] HostHighCpu, HostMemoryLeft on ${HOST}`);
     const text = mail.text ?? '';
-    assert.match(text, /^RESOLVED HostMemoryLeft \(warning\): 512 MiB available on web-1\n  value: 512 MiB \(threshold 1 GiB\)\n  resolved 2026-01-01 12:07:30 UTC \(lasted 7m30s\)$/m);
+    // the summary as it was when the condition last held (as Prometheus sends it); the value line is the latest
+    assert.match(text, /^RESOLVED HostMemoryLeft \(warning\): 23\.54 GiB available on web-1\n  value: 512 MiB \(threshold 1 GiB\)\n  resolved 2026-01-01 12:07:30 UTC \(lasted 7m30s\)$/m);
     assert.match(text, /^  cpu=all: 5% · lasted 7m30s · /m);
     const post = slack.requests.filter((r) => r.method === 'chat.postMessage');
     assert.equal(post.length, 2);
