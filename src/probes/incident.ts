@@ -38,6 +38,16 @@ export interface OpenIncident {
   errorMessage: string | null;
 }
 
+/** What a restart resumes a service's state from (see ProbeStates.seed). */
+export interface ProbeSeed {
+  lastVersion?: string | null;
+  drift?: { expected: string; found: string };
+  consecutiveFailures?: number;
+  consecutiveSuccesses?: number;
+  incident?: OpenIncident;
+  streakOpen?: boolean;
+}
+
 export class ProbeState {
   consecutiveFailures = 0;
   consecutiveSuccesses = 0;
@@ -49,6 +59,12 @@ export class ProbeState {
   /** the latest result applied */
   last: ProbeResult | undefined;
   #streakOpen = false;
+
+  /** An incident open before a restart; `streakOpen`: no success since it opened, so its streak still grows. */
+  resumeIncident(incident: OpenIncident, streakOpen: boolean): void {
+    this.incident = { ...incident };
+    this.#streakOpen = streakOpen;
+  }
 
   /** Feeds one result (in check order); returns what changed. */
   apply(def: ServiceDefinition, r: ProbeResult): Transition[] {
@@ -123,9 +139,17 @@ export class ProbeStates {
     return this.#states.has(id);
   }
 
-  /** Starts a service from what history knows (its last version), so a restart does not miss a version change. */
-  seed(id: string, seed: { lastVersion?: string | null }): void {
-    if (seed.lastVersion !== undefined) this.get(id).lastVersion = seed.lastVersion;
+  /**
+   * Starts a service from what history knows (src/wiring/probe-resume.ts), so a restart neither misses a version
+   * change nor announces a drift again, and an incident open at shutdown goes on (same alert, no second one).
+   */
+  seed(id: string, seed: ProbeSeed): void {
+    const s = this.get(id);
+    if (seed.lastVersion !== undefined) s.lastVersion = seed.lastVersion;
+    if (seed.drift !== undefined) s.drift = { ...seed.drift };
+    if (seed.consecutiveFailures !== undefined) s.consecutiveFailures = seed.consecutiveFailures;
+    if (seed.consecutiveSuccesses !== undefined) s.consecutiveSuccesses = seed.consecutiveSuccesses;
+    if (seed.incident !== undefined) s.resumeIncident(seed.incident, seed.streakOpen ?? false);
   }
 
   /** Forgets services not in `ids` (removed or renamed on reload). */

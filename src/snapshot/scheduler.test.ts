@@ -119,3 +119,18 @@ test('a failed run marks its metrics unavailable so rules keep their state', asy
   assert.equal(s.readings.length, 0);
   assert.equal(s.sections.flaky?.ok, false);
 });
+
+test('a probe that has not settled since start marks its metrics unavailable (a restored alert does not resolve before its first check)', async () => {
+  const clock = new ManualClock();
+  const slow = hung('slow_probe', 'service');
+  const probe: ScheduledSource = { ...hung('probe', 'service'), metrics: { probe_incident: spec } };
+  const snaps: Snapshot[] = [];
+  const scheduler = new Scheduler({ sources: [counting('host', 'host', 100), probe, slow], intervalMs: 100, clock, logger: silentLogger(), onSnapshot: (s) => void snaps.push(s) });
+  scheduler.start();
+  await settle();
+  await run(clock, 50);
+  await scheduler.stop();
+  assert.ok(snaps.length >= 1);
+  assert.deepEqual([...snaps[0]!.unavailable], ['probe_incident']);
+  assert.equal(snaps[0]!.sections.probe, undefined);
+});

@@ -101,7 +101,12 @@ export class Scheduler {
         continue;
       }
       const latest = this.#latest.get(s.name);
-      if (!latest) continue;
+      if (!latest) {
+        // not settled yet (a probe before its first check): its metrics are not known yet, not gone, so rules on
+        // them keep their state (an alert restored at a restart does not resolve before the first check)
+        for (const m of Object.keys(s.metrics)) unavailable.add(m);
+        continue;
+      }
       sections[s.name] = latest.section;
       if (latest.readings) for (const r of latest.readings) readings.push(r);
       else for (const m of latest.metrics) unavailable.add(m);

@@ -18,6 +18,7 @@ import { startProbeHistoryMaintenance, type Maintenance } from '../store/probe-h
 import { createServiceRegistryRepo } from '../store/service-registry-repo.ts';
 import { serviceSummaries, servicesRoutes, type ServiceStatus } from '../http/routes/services.ts';
 import { createServiceRegistry, type ServiceRegistry } from '../services/registry.ts';
+import { probeSeedFromHistory, RESUME_CHECKS, RESUME_EVENTS } from './probe-resume.ts';
 import type { ServiceDefaults } from '../services/service-input.ts';
 
 export interface ServicesConfigPart {
@@ -126,6 +127,14 @@ export function createServices(config: ServicesConfigPart, deps: ServicesDeps): 
     for (const id of [...latest.keys()]) if (!registry.get(id)) latest.delete(id);
     for (const id of [...recent.keys()]) if (!registry.get(id)) recent.delete(id);
   };
+  // at start, each service's probe state resumes from its history (an incident open at shutdown goes on)
+  for (const def of registry.enabled()) {
+    try {
+      probes.states.seed(def.id, probeSeedFromHistory(def, history.lastChecks(def.id, RESUME_CHECKS), history.events(def.id, RESUME_EVENTS)));
+    } catch (err) {
+      logger.warn({ service: def.id, err: { message: (err as Error).message } }, 'could not resume the probe state from history; starting fresh');
+    }
+  }
   apply();
   registry.onChange(() => {
     apply();
