@@ -46,11 +46,12 @@ test('the README shows POST /analyze with curl', () => {
 });
 
 test('every README curl example of POST /analyze works as written (the token from PRODPULSE_TOKEN)', async (t) => {
-  if (!sidecar) return t.skip(`fixture ${EVENTS} missing`);
+  const s = sidecar;
+  if (!s) return t.skip(`fixture ${EVENTS} missing`);
   for (const example of analyzeExamples) {
-    const cmd = example.replace(/#.*$/, '').replaceAll('http://localhost:9470', sidecar.url);
-    const { stdout } = await run('sh', ['-c', `${cmd} -sS -w '\\n%{http_code}'`], { cwd: sidecar.dir, env: { ...process.env, PRODPULSE_TOKEN: TOKEN }, maxBuffer: 64 * 1024 * 1024 });
-    const lines = stdout.trimEnd().split('\n');
+    const cmd: string = example.replace(/#.*$/, '').replaceAll('http://localhost:9470', s.url);
+    const { stdout }: { stdout: string } = await run('sh', ['-c', `${cmd} -sS -w '\\n%{http_code}'`], { cwd: s.dir, env: { ...process.env, PRODPULSE_TOKEN: TOKEN }, maxBuffer: 64 * 1024 * 1024 });
+    const lines: string[] = stdout.trimEnd().split('\n');
     const status = lines.pop();
     assert.equal(status, '200', `${example}\n→ ${status} ${lines.join('\n')}`);
     const body = JSON.parse(lines.join('\n')) as { total_events: number; alerts_total: number };

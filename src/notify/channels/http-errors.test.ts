@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { httpStatusError, isRecoverableStatus, networkError, parseRetryAfter, safeHost, splitCredentials, urlSecrets } from './http-errors.ts';
+import { startWebhookSink } from '../../../test/support/webhook-sink.ts';
+import { httpStatusError, isRecoverableStatus, networkError, parseRetryAfter, postJson, safeHost, splitCredentials, urlSecrets } from './http-errors.ts';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const headers = (h: Record<string, string>) => new Headers(h);
@@ -84,4 +85,20 @@ test("a token cut at the limit is dropped whole, even a secret this channel does
   const err = httpStatusError('alertmanager', { status: 503, headers: headers({}) }, `${'e'.repeat(190)} ${foreign}`, [], NOW);
   assert.ok(!err.message.includes(foreign.slice(0, 6)), err.message);
   assert.match(err.message, /…$/);
+});
+
+test('postJson: a configured header replaces the default of the same name in any case (one Authorization, one Content-Type)', async () => {
+  const sink = await startWebhookSink();
+  try {
+    const url = sink.url.replace('http://', 'http://hookuser:hookpass@');
+    const deps = { fetch, now: () => NOW, secrets: [] };
+    await postJson('webhook t', `${url}/hook`, { a: 1 }, { headers: { Authorization: 'Bearer configured', 'Content-Type': 'application/json; charset=utf-8' }, signal: AbortSignal.timeout(5000) }, deps);
+    assert.equal(sink.requests[0]!.headers.authorization, 'Bearer configured', 'the configured header, not "Basic …, Bearer …"');
+    assert.equal(sink.requests[0]!.headers['content-type'], 'application/json; charset=utf-8');
+    await postJson('webhook t', `${url}/hook`, { a: 1 }, { headers: { 'X-Other': '1' }, signal: AbortSignal.timeout(5000) }, deps);
+    assert.equal(sink.requests[1]!.headers.authorization, `Basic ${Buffer.from('hookuser:hookpass').toString('base64')}`, 'userinfo still becomes basic auth');
+    assert.equal(sink.requests[1]!.headers['content-type'], 'application/json');
+  } finally {
+    await sink.close();
+  }
 });

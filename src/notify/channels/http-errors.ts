@@ -141,8 +141,13 @@ export async function postJson(
     'content-type': 'application/json',
     'user-agent': `prodpulse/${deps.version ?? 'dev'}`,
     ...(authorization ? { authorization } : {}),
-    ...opts.headers,
   };
+  // a configured header replaces the default of the same name whatever its case (fetch would join both values:
+  // "Basic …, Bearer …" is no valid Authorization)
+  for (const [name, value] of Object.entries(opts.headers ?? {})) {
+    delete headers[name.toLowerCase()];
+    headers[name] = value;
+  }
   let res: Response;
   try {
     res = await deps.fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: opts.signal, redirect: 'manual' });
