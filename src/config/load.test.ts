@@ -176,6 +176,15 @@ test('channel URLs need a deliverable scheme: http(s) for webhook/Slack/Alertman
   assert.equal(ok.ok, true);
 });
 
+test('webhook headers are checked like service headers: a line break in a value or a bad name is refused at load, not at every send', () => {
+  const errs = errorsOf('channels:\n  h:\n    type: webhook\n    url: "https://hooks.example.com/x"\n    headers: { X-A: "a\\r\\nX-Injected: 1", "Bad Name": v }\n');
+  assert.equal(errs.length, 2, errs.join('\n'));
+  assert.match(errs.join('\n'), /^alerts\.yaml:5:\d+: channels\.h\.headers\.X-A: header values must not contain line breaks$/m);
+  assert.match(errs.join('\n'), /^alerts\.yaml:5:\d+: channels\.h\.headers\.Bad Name: (invalid name: )?must be a valid HTTP header name$/m);
+  const ok = parseConfigText('channels:\n  h: { type: webhook, url: "https://hooks.example.com/x", headers: { Authorization: "Bearer x" } }\n', 'alerts.yaml', { env: {} });
+  assert.equal(ok.ok, true);
+});
+
 test('check refuses what serve would: a bad server.listen, missing or unusable TLS files, each with line and field', () => {
   assert.deepEqual(errorsOf('server:\n  listen: "localhost"\n'), ['alerts.yaml:2:11: server.listen: invalid listen address "localhost" (expected HOST:PORT, e.g. 0.0.0.0:9470)']);
   assert.match(errorsOf('server:\n  listen: "0.0.0.0:99999"\n')[0]!, /^alerts\.yaml:2:11: server\.listen: invalid listen address/);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ruleSchema } from '../rules/rule-schema.ts';
 import { durationMs } from '../lib/duration.ts';
 import { COLLECTOR_NAMES, type CollectorName } from '../collectors/index.ts';
-import { serviceDefaultsSchema, serviceSettingIssues, servicesSchema } from './services.ts';
+import { httpHeadersSchema, serviceDefaultsSchema, serviceSettingIssues, servicesSchema } from './services.ts';
 import { heartbeatDefaultsSchema, heartbeatsSchema } from './heartbeats.ts';
 import { parseListenAddress } from './listen.ts';
 import { MAX_LABEL_NAME_LENGTH, MAX_MATCHER_VALUE_LENGTH, MAX_MATCHERS, patternProblem, SafeRegExp } from '../lib/safe-regex.ts';
@@ -140,7 +140,7 @@ const emailChannel = z.strictObject({
 const webhookChannel = z.strictObject({
   type: z.literal('webhook'),
   url: optionalUrl,
-  headers: z.record(z.string(), z.string()).default({}),
+  headers: httpHeadersSchema.default({}),
 });
 const alertmanagerChannel = z.strictObject({
   type: z.literal('alertmanager'),

@@ -39,12 +39,15 @@ export const httpUrl = z.string().superRefine((s, ctx) => {
 });
 
 const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const headers = z.record(
+/** HTTP header names and values that can be sent as configured (no line breaks); also a webhook channel's headers */
+export const httpHeadersSchema = z.record(
   z.string().regex(HEADER_NAME_RE, 'must be a valid HTTP header name'),
   z.string().refine((v) => !/[\r\n\0]/.test(v), 'header values must not contain line breaks'),
 );
 
 const statusCode = z.number().int().min(100).max(599);
+const headers = httpHeadersSchema;
+
 const expectedStatus = z.union([statusCode, z.array(statusCode).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
 const versionLocator = z
