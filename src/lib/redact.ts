@@ -5,8 +5,12 @@
 const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+)(?::[^/\s@]*)?@/gi;
 const SLACK_TOKEN = /\bxox[abposr]-[A-Za-z0-9-]+/g;
 const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
-/** `token=…` as a URL parameter or in text (heartbeat pings from one-line cron jobs carry `?token=` in the URL) */
-export const TOKEN_PARAM = /((?:^|[?&;\s,(])(?:token|access_token|api_key)=)[^&#\s"',)]*/gi;
+/**
+ * `token=…` as a URL parameter or in text (heartbeat pings from one-line cron jobs carry `?token=` in the URL), and
+ * passwords and secrets as jobs print them (`password=…` in a libpq connection string, `client_secret=…` in a form
+ * body), the value quoted or not
+ */
+export const TOKEN_PARAM = /((?:^|[?&;\s,(])(?:token|access_token|api_key|apikey|password|passwd|secret|client_secret)=)(?:"[^"]*"|'[^']*'|[^&#\s"',)]*)/gi;
 
 export function redactText(text: string, secrets: Iterable<string> = []): string {
   let out = text;
