@@ -8,6 +8,7 @@ import {
   type ServiceDefaults,
   type ServiceInput,
 } from './service-input.ts';
+import { restoreRedacted } from './redacted-secrets.ts';
 
 /**
  * The services being watched: the ones from config files (alerts.yaml `services:`, a services file; read-only here)
@@ -101,6 +102,13 @@ function parseInput(body: unknown): ServiceInput {
   return parsed.data;
 }
 
+/** the body with GET's read-only fields dropped and its secret placeholders restored from `stored` (or a 400) */
+function restored(body: unknown, stored: ServiceInput | undefined): unknown {
+  const r = restoreRedacted(body, stored);
+  if (r.issues.length > 0) throw new ServiceRegistryError('invalid', `invalid service: ${r.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, r.issues);
+  return r.body;
+}
+
 /** drops undefined fields so the stored JSON holds only what was given */
 const compact = (input: ServiceInput): ServiceInput =>
   Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as ServiceInput;
@@ -172,7 +180,7 @@ export function createServiceRegistry(deps: RegistryDeps): ServiceRegistry {
       return e && { service: e.service, createdAt: e.createdAt, updatedAt: e.updatedAt };
     },
     create(body) {
-      const input = compact(parseInput(body));
+      const input = compact(parseInput(restored(body, undefined)));
       if (config.has(input.id)) {
         const s = config.get(input.id)!;
         throw new ServiceRegistryError('exists', `service ${input.id} already exists (from ${s.file ?? 'the configuration file'}, read-only)`);
@@ -189,7 +197,7 @@ export function createServiceRegistry(deps: RegistryDeps): ServiceRegistry {
     put(id, body) {
       if (config.has(id)) readOnly(id);
       const withId = body && typeof body === 'object' && !Array.isArray(body) && !('id' in body) ? { ...body, id } : body;
-      const input = compact(parseInput(withId));
+      const input = compact(parseInput(restored(withId, api.get(id)?.input)));
       if (input.id !== id) throw new ServiceRegistryError('invalid', `id in the body (${input.id}) differs from the path (${id})`, [{ field: 'id', message: 'must match the path' }]);
       const old = api.get(id);
       if (!old && total() >= maxServices) throw new ServiceRegistryError('limit', `at most ${maxServices} services; delete one first`);
@@ -202,7 +210,7 @@ export function createServiceRegistry(deps: RegistryDeps): ServiceRegistry {
     },
     patch(id, body) {
       const old = mustApi(id);
-      const parsed = servicePatchSchema.safeParse(body);
+      const parsed = servicePatchSchema.safeParse(restored(body, old.input));
       if (!parsed.success) {
         const issues = issuesOf(parsed.error);
         throw new ServiceRegistryError('invalid', `invalid service: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);

@@ -77,7 +77,8 @@ export const serviceInputObject = z.strictObject({
   timeoutSeconds: fields.timeoutSeconds.optional(),
   method: fields.method.optional(),
   headers: fields.headers.optional(),
-  expectedStatus: fields.expectedStatus.optional(),
+  /** null (as GET shows the default): any 2xx */
+  expectedStatus: fields.expectedStatus.nullable().optional(),
   followRedirects: fields.followRedirects.optional(),
   degradedLatencyMs: fields.degradedLatencyMs.nullable().optional(),
   failureThreshold: fields.failureThreshold.optional(),
@@ -157,7 +158,7 @@ export function resolveServiceInput(input: ServiceInput, d: ServiceDefaults): Se
     timeoutMs,
     method: input.method ?? d.method,
     headers: { ...d.headers, ...input.headers },
-    expectedStatus: input.expectedStatus === undefined ? d.expectedStatus : [input.expectedStatus].flat(),
+    expectedStatus: input.expectedStatus === undefined || input.expectedStatus === null ? d.expectedStatus : [input.expectedStatus].flat(),
     followRedirects: input.followRedirects ?? d.followRedirects,
     degradedLatencyMs: input.degradedLatencyMs === undefined ? d.degradedLatencyMs : (input.degradedLatencyMs ?? undefined),
     failureThreshold: input.failureThreshold ?? d.failureThreshold,

@@ -34,6 +34,7 @@ interface Harness {
   clock: ManualClock;
   statuses: Map<string, ServiceStatus>;
   latest: Map<string, ProbeResult>;
+  registry: ReturnType<typeof createServiceRegistry>;
 }
 
 /** The real app (createHttpApp) with the services routes and GET /health's services, on a SQLite file. */
@@ -82,7 +83,7 @@ function harness(path: string, config: ServiceDefinition[] = [configService('leg
     }
     return { status: res.status, json, headers: res.headers };
   };
-  return { request, db, history, clock, statuses, latest };
+  return { request, db, history, clock, statuses, latest, registry };
 }
 
 test('CRUD: create 201 (409 when the id exists), get, list, put, patch, delete; header values redacted', async () => {
@@ -197,6 +198,39 @@ test('API services survive a restart (re-opening the database)', async () => {
   assert.equal(res.json.enabled, false);
   assert.equal(res.json.expectedVersion, '1.0');
   assert.equal(res.json.source, 'api');
+  h.db.close();
+});
+
+test('GET then PUT or PATCH of what GET showed keeps the stored secrets (URL credentials, header values) instead of storing the placeholders', async () => {
+  const h = harness(freshPath());
+  const url = 'http://probe:s3cretpw@svc.example:8080/health?token=t0ken123&x=1';
+  assert.equal((await h.request('POST', '/services', { id: 'sec', url, headers: { Authorization: 'Bearer hdr-secret-1', 'X-Plain': 'p' } })).status, 201);
+  const shown = (await h.request('GET', '/services/sec')).json;
+  assert.equal(shown.url, 'http://[REDACTED]@svc.example:8080/health?token=[REDACTED]&x=1');
+  assert.deepEqual(shown.headers, { Authorization: '***', 'X-Plain': '***' });
+
+  // the whole GET body back with one change (read-only fields and a null expectedStatus included)
+  const put = await h.request('PUT', '/services/sec', { ...shown, name: 'Renamed' });
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+  let def = h.registry.get('sec')!;
+  assert.equal(def.name, 'Renamed');
+  assert.equal(def.url, url, 'the stored URL keeps its credentials');
+  assert.deepEqual(def.headers, { Authorization: 'Bearer hdr-secret-1', 'X-Plain': 'p' });
+  assert.equal(def.expectedStatus, undefined, 'null is the default (any 2xx)');
+
+  const patch = await h.request('PATCH', '/services/sec', { url: shown.url, headers: { ...shown.headers, 'X-New': 'n' } });
+  assert.equal(patch.status, 200, JSON.stringify(patch.json));
+  def = h.registry.get('sec')!;
+  assert.equal(def.url, url);
+  assert.deepEqual(def.headers, { Authorization: 'Bearer hdr-secret-1', 'X-Plain': 'p', 'X-New': 'n' });
+
+  // a placeholder that stands for nothing stored is refused, never sent as a credential
+  const other = await h.request('PUT', '/services/sec', { url: 'http://[REDACTED]@elsewhere.example/', headers: { 'X-Unknown': '***' } });
+  assert.equal(other.status, 400);
+  assert.deepEqual(other.json.details.map((d: { field: string }) => d.field).sort(), ['headers.X-Unknown', 'url']);
+  const post = await h.request('POST', '/services', { id: 'copy', url: shown.url });
+  assert.equal(post.status, 400);
+  assert.equal(h.registry.get('sec')!.url, url);
   h.db.close();
 });
 
