@@ -113,6 +113,23 @@ describe('node src/main.ts analyze', () => {
     }
   });
 
+  test('a week of silence at a 1 s interval: 600 000 alerts are written by the real CLI (it died out of heap) and the summary says how many a file gets', async () => {
+    const p = file('silence.json', JSON.stringify([{ service: 'a', timestamp: 0 }, { service: 'a', timestamp: 600_001 }]));
+    const out = join(dir, 'silence-alerts.json');
+    const w = await run(['--file', p, '-i', '1', '-m', '1', '--quiet', '--output', out]);
+    assert.equal(w.code, 0, w.stderr.slice(0, 500));
+    const text = readFileSync(out, 'utf8');
+    assert.equal(text.match(/"alert_at"/g)?.length, 600_000);
+    const h = await run(['--file', p, '-i', '1', '-m', '1']);
+    assert.equal(h.code, 0, h.stderr.slice(0, 500));
+    assert.match(h.stdout, /^Alerts: +600000$/m);
+    assert.match(h.stdout, /^ {2}… 599950 more \(--output FILE writes them all\)$/m);
+    const big = file('long-silence.json', JSON.stringify([{ service: 'a', timestamp: 0 }, { service: 'a', timestamp: 1_500_001 }]));
+    const b = await run(['--file', big, '-i', '1', '-m', '1']);
+    assert.equal(b.code, 0, b.stderr.slice(0, 500));
+    assert.match(b.stdout, /^ {2}… 1499950 more \(--output FILE writes the first 1000000\)$/m, 'not "them all": the list stops at 1 000 000');
+  });
+
   test('an empty array is fine: zero everything, exit 0', async () => {
     const r = await run(['--file', file('none.json', '[]')]);
     assert.equal(r.code, 0);

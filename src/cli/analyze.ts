@@ -113,7 +113,16 @@ export async function analyzeCommand(args: string[], io: Io, deps: AnalyzeCliDep
   const json = values.json === true;
 
   const t0 = deps.monotonic();
-  const analysis = new HeartbeatAnalysis({ intervalSeconds: interval, allowedMisses: allowed, toleranceSeconds: tolerance, untilMicros: untilUs, now: deps.monotonic });
+  // the human summary shows MAX_ALERT_LINES alerts: listing more would only cost memory (alerts_total counts all)
+  const listOnlyShown = !json && values.output === undefined;
+  const analysis = new HeartbeatAnalysis({
+    intervalSeconds: interval,
+    allowedMisses: allowed,
+    toleranceSeconds: tolerance,
+    untilMicros: untilUs,
+    now: deps.monotonic,
+    ...(listOnlyShown ? { maxAlerts: MAX_ALERT_LINES } : {}),
+  });
   const progress = quiet ? undefined : deps.progress;
   let lastShown = t0;
   let shown = false;
@@ -154,7 +163,7 @@ export async function analyzeCommand(args: string[], io: Io, deps: AnalyzeCliDep
       return 1;
     }
   }
-  if (result.alerts_truncated) io.stderr(`Warning: ${result.alerts_total} alerts; only the first ${result.alerts.length} are listed`);
+  if (result.alerts_truncated && !listOnlyShown) io.stderr(`Warning: ${result.alerts_total} alerts; only the first ${result.alerts.length} are listed`);
   if (json) {
     io.stdout(JSON.stringify(result.alerts.map((a) => ({ service: a.service, alert_at: a.alert_at })), null, 2));
   } else if (!quiet) {
@@ -164,6 +173,8 @@ export async function analyzeCommand(args: string[], io: Io, deps: AnalyzeCliDep
 }
 
 const MAX_ALERT_LINES = 50;
+/** alerts listed in --json and --output (HeartbeatAnalysis' default maxAlerts) */
+const MAX_CLI_ALERTS = 1_000_000;
 const MAX_INDEXES = 10;
 
 /** The human summary: totals, valid/invalid by reason, services, alerts, processing time. */
@@ -188,7 +199,10 @@ export function summaryLines(r: AnalyzeResult, outputPath: string | undefined, e
   for (const a of r.alerts.slice(0, MAX_ALERT_LINES)) {
     lines.push(`  ${a.service.padEnd(width)}  ${a.alert_at}  missed ${a.missed_count}, last seen ${a.last_seen}`);
   }
-  if (r.alerts_total > MAX_ALERT_LINES) lines.push(`  … ${r.alerts_total - MAX_ALERT_LINES} more${outputPath ? ` (all in ${outputPath})` : ' (--output FILE writes them all)'}`);
+  if (r.alerts_total > MAX_ALERT_LINES) {
+    const inFile = outputPath ? (r.alerts_truncated ? `the first ${r.alerts.length} in ${outputPath}` : `all in ${outputPath}`) : r.alerts_total > MAX_CLI_ALERTS ? `--output FILE writes the first ${MAX_CLI_ALERTS}` : '--output FILE writes them all';
+    lines.push(`  … ${r.alerts_total - MAX_ALERT_LINES} more (${inFile})`);
+  }
   if (outputPath) lines.push(`Alerts written to ${outputPath}`);
   lines.push(`Processing time: ${elapsedMs >= 1000 ? `${(elapsedMs / 1000).toFixed(2)} s` : `${elapsedMs.toFixed(1)} ms`}`);
   return lines;

@@ -19,3 +19,15 @@ test('what the user gave wins: flags on the command line or in NODE_OPTIONS, MAL
   assert.equal(plan.env.MALLOC_ARENA_MAX, '4');
   assert.equal(plan.env.NODE_COMPILE_CACHE, '/cache');
 });
+
+test('one-shot commands get no old-generation cap: analyze holds what its input needs (the first 1 000 000 alerts), which 192 MB cannot', () => {
+  for (const command of ['analyze', 'check', 'export-rules', 'test-notify']) {
+    const plan = launchPlan(new URL('file:///app/src/cli/main.ts'), { ...proc([], {}), argv: ['/usr/bin/node', '/app/src/main.ts', command, 'x'] });
+    assert.ok(!plan.args.some((a) => a.startsWith('--max-old-space-size')), command);
+    assert.ok(plan.args.includes('--max-semi-space-size=4'), command);
+  }
+  for (const command of ['serve', 'demo']) {
+    const plan = launchPlan(entry, { ...proc([], {}), argv: ['/usr/bin/node', '/app/src/main.ts', command] });
+    assert.ok(plan.args.includes('--max-old-space-size=192'), command);
+  }
+});
