@@ -8,6 +8,12 @@ import { JsonInputError, NotAnArrayError } from './json-events.ts';
 
 /** Bodies up to this size are analyzed on the calling thread (~4 000 events, a few ms). */
 export const INLINE_MAX_BYTES = 256 * 1024;
+/**
+ * Alerts an inline analysis may list: a small body can still describe a long silence at a short interval (two
+ * events ten years apart at 1 s: 100 000 alerts listed, ~1 s of work), so one that finds more is run again on a
+ * worker thread.
+ */
+export const INLINE_MAX_ALERTS = 2_000;
 
 /** The input could not be analyzed: invalid JSON, not an array, or bad options (a 400 for the route). */
 export class AnalyzeInputError extends Error {
@@ -23,12 +29,14 @@ export type AnalyzeRunner = (bytes: Uint8Array, options: Omit<AnalyzeOptions, 'n
 
 const WORKER_URL = new URL('./analyze-worker.ts', import.meta.url);
 
-/** Inline below `inlineMaxBytes`, else on a fresh worker thread. Throws AnalyzeInputError for bad input. */
+/** Inline below `inlineMaxBytes` unless it finds more than INLINE_MAX_ALERTS alerts, else on a fresh worker thread. Throws AnalyzeInputError for bad input. */
 export function createAnalyzeRunner(inlineMaxBytes = INLINE_MAX_BYTES): AnalyzeRunner {
   return async (bytes, options) => {
     if (bytes.byteLength <= inlineMaxBytes) {
       try {
-        return analyzeJson(bytes, options);
+        const wanted = options.maxAlerts ?? Infinity;
+        const inline = analyzeJson(bytes, { ...options, maxAlerts: Math.min(wanted, INLINE_MAX_ALERTS) });
+        if (inline.alerts_total <= INLINE_MAX_ALERTS || wanted <= INLINE_MAX_ALERTS) return inline;
       } catch (err) {
         if (err instanceof JsonInputError) throw new AnalyzeInputError('json', err.message);
         if (err instanceof NotAnArrayError) throw new AnalyzeInputError('not_array', err.message);
