@@ -77,3 +77,14 @@ test('HTTP surface: 413, 405 with Allow, JSON parser errors, one rule for unknow
   assert.equal(page.silences.length, 2);
   assert.equal(page.limit, 2);
 });
+
+test('the JSON endpoint index at / lists every route the sidecar answers', async (t) => {
+  const app = await startInProc();
+  t.after(() => app.stop());
+  const r = await fetch(`${app.url}/`, { headers: { accept: 'application/json' } });
+  assert.equal(r.status, 200);
+  const { endpoints } = (await r.json()) as { endpoints: string[] };
+  for (const path of ['/metrics', '/metrics/live', '/health', '/health/:id', '/ready', '/alerts', '/silences', '/services', '/services/:id', '/heartbeat/:service', '/heartbeats', '/analyze', '/openapi.json', '/docs', '/events'])
+    assert.ok(endpoints.includes(path), `${path} missing from ${endpoints.join(' ')}`);
+  assert.equal(new Set(endpoints).size, endpoints.length, 'each path once');
+});

@@ -73,9 +73,12 @@ export function createHttpApp(deps: HttpDeps): Hono {
   liveRoute(app, deps);
   healthRoutes(app, deps);
   for (const add of deps.extraRoutes ?? []) add(app);
-  app.get('/', (c) =>
-    c.json({ name: 'prodpulse', version: deps.version, endpoints: ['/metrics', '/metrics/live', '/health', '/ready', '/alerts', '/silences', '/heartbeat/:service', '/heartbeats', '/analyze'] }),
-  );
+  // every path a route answers (the list was hand-written and missed /services, /docs, /openapi.json, /events, …)
+  let endpoints: string[] | undefined;
+  app.get('/', (c) => {
+    endpoints ??= [...new Set(app.routes.filter((r) => r.method !== 'ALL' && !r.path.includes('*')).map((r) => r.path))];
+    return c.json({ name: 'prodpulse', version: deps.version, endpoints });
+  });
   // a wrong method on an existing route: 405 with Allow (JSON like every other error); found here, where no route
   // matched, instead of in a middleware every request would pass through
   const allowedOn = allowedMethods(app, bounded);
