@@ -23,6 +23,7 @@ import { systemClock } from '../../src/lib/clock.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { createSidecar, type Sidecar } from '../../src/sidecar.ts';
 import { launchChromium, missingChromium, type LaunchedBrowser } from '../support/browser.ts';
+import { docShotPath } from '../support/doc-shot.ts';
 import { createFakeViews, fakeService, type FakeViews } from '../support/fake-views.ts';
 import { freePort } from '../support/free-port.ts';
 import { startProbeTarget } from '../support/probe-target.ts';
@@ -30,7 +31,7 @@ import { startSidecar } from '../support/sidecar-process.ts';
 
 const skip = missingChromium();
 const XSS = '<img src=x onerror=alert(1)>';
-const SCREENSHOT = new URL('../../docs/dashboard.png', import.meta.url).pathname;
+const SCREENSHOT = docShotPath('dashboard.png');
 
 let browser: LaunchedBrowser;
 before(async () => {

@@ -7,9 +7,10 @@ import { after, before, test } from 'node:test';
 import { startDemo, type Demo } from '../../src/cli/demo.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { launchChromium, missingChromium, type LaunchedBrowser } from '../support/browser.ts';
+import { docShotPath } from '../support/doc-shot.ts';
 
 const skip = missingChromium();
-const SCREENSHOT = new URL('../../docs/demo.png', import.meta.url).pathname;
+const SCREENSHOT = docShotPath('demo.png');
 let browser: LaunchedBrowser;
 let demo: Demo;
 const printed: string[] = [];
