@@ -40,3 +40,23 @@ test('reload: unchanged sources stay, changed ones are replaced with their state
     set.close();
   }
 });
+
+test('disable then enable keeps a service\'s probe state: no second incident or version announcement', async () => {
+  const set = new ServiceSources({ now: Date.now, logger: silentLogger(), onResult: () => {} });
+  try {
+    const a = testService(`${target.origin}/a`, { id: 'a' });
+    const first = set.apply([a]);
+    await first.all[0]!.collect(new AbortController().signal);
+    assert.equal(set.states.peek('a')?.consecutiveFailures, 1);
+    const disabled = set.apply([{ ...a, enabled: false }]);
+    assert.deepEqual(disabled.removed, ['service:a'], 'a disabled service is no longer probed');
+    assert.equal(set.states.peek('a')?.consecutiveFailures, 1, 'its state is kept while it is disabled');
+    const enabled = set.apply([a]);
+    await enabled.added[0]!.collect(new AbortController().signal);
+    assert.equal(set.states.peek('a')?.consecutiveFailures, 2, 'the streak goes on after enable');
+    set.apply([]);
+    assert.equal(set.states.has('a'), false, 'a service that is gone loses its state');
+  } finally {
+    set.close();
+  }
+});

@@ -71,7 +71,8 @@ export class ServiceSources {
       this.#active.set(id, { key: definitionKey(def), def, source });
       added.push(source);
     }
-    this.states.retain(next.keys());
+    // disabled services keep their state (streak, open incident, last version): enabling one goes on from there
+    this.states.retain(defs.map((d) => d.id));
     this.agents.retain([...next.values()].map((d) => d.url));
     return { added, removed, all: [...this.#active.values()].map((a) => a.source) };
   }
