@@ -25,7 +25,7 @@ const statusCode = z.number().int().min(100).max(599);
 
 const fields = {
   id: z
-    .string()
+    .string({ error: (iss) => (iss.input === undefined ? 'required: the service\'s id (e.g. "payments"), 1-100 characters of a-z, 0-9, "_", "." and "-"' : 'expected a string') })
     .regex(SERVICE_ID, 'ids are 1-100 characters of a-z, 0-9, "_", "." and "-", starting with a letter or digit'),
   name: z.string().trim().min(1).max(200),
   url: z

@@ -258,6 +258,9 @@ test('4xx errors are JSON: 400 with field paths, bad JSON, 404 naming the id, 41
   const invalid = await h.request('POST', '/services', { id: 'Bad Id', url: 'ftp://x', headers: { 'X-A': 1 } });
   assert.equal(invalid.status, 400);
   assert.deepEqual(invalid.json.details.map((d: { field: string }) => d.field).sort(), ['headers.X-A', 'id', 'url']);
+  const noId = await h.request('POST', '/services', { name: 'Payments', url: 'http://pay.example/' });
+  assert.equal(noId.status, 400);
+  assert.deepEqual(noId.json.details.map((d: { field: string; message: string }) => [d.field, /^required: the service's id/.test(d.message)]), [['id', true]]);
   const notJson = await h.request('POST', '/services', undefined, { raw: '{nope', headers: { 'content-type': 'application/json' } });
   assert.equal(notJson.status, 400);
   assert.match(notJson.json.error, /JSON/);
