@@ -21,7 +21,7 @@
  * stopped, the same wrk run on /metrics after 5 s + the 2 s wrk warm-up, so the p99 with probes has a reference
  * taken on the same (shared, noisy) machine minutes apart.
  * Bounded: a watchdog stops everything after warm-up + 3 × seconds + 150 s; stops every process by its PID.
- * Run: node bench/probes-sidecar.ts [--targets=500] [--seconds=60] [--warmup=15] [--interval-ms=5000] [--timeout-ms=2000] [--no-baseline] [--plain-node]
+ * Run: node bench/probes-sidecar.ts [--targets=500] [--seconds=60] [--warmup=15] [--interval-ms=5000] [--timeout-ms=2000] [--no-baseline] [--plain-node] [--node-arg=ARG ...]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,6 +38,8 @@ const WARMUP = arg('warmup', 15);
 const INTERVAL = arg('interval-ms', 5000);
 const TIMEOUT = arg('timeout-ms', 2000);
 const BASELINE = !process.argv.includes('--no-baseline');
+/** node arguments for the measured sidecar only (e.g. --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=/tmp/prof), not the baseline */
+const NODE_ARGS = process.argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
 
 // ---- targets ---------------------------------------------------------------------------------------------------
 const targets = spawn(process.execPath, [new URL('./probe-targets.ts', import.meta.url).pathname, String(TARGETS)], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -96,7 +98,7 @@ watchdog.unref();
 
 let sidecar: Awaited<ReturnType<typeof startSidecarProc>>;
 try {
-  sidecar = await startSidecarProc({ config: benchConfig(dir, '5s', extra), dir, npmStart: NPM_START });
+  sidecar = await startSidecarProc({ config: benchConfig(dir, '5s', extra), dir, npmStart: NPM_START, nodeArgs: NODE_ARGS, ...(process.env.BENCH_LAG_FILE ? { env: { BENCH_LAG_FILE: process.env.BENCH_LAG_FILE } } : {}) });
 } catch (e) {
   await stopTargets();
   rmSync(dir, { recursive: true, force: true });
