@@ -3,7 +3,7 @@
  * busy runs (consecutive samples that are not "(idle)"); for every run longer than --min-ms (default 2) it prints
  * the run's length and the src/ (or node_modules/) functions present in most of its samples, then totals by
  * those functions over all long runs.
- * Run: node bench/stalls.ts FILE.cpuprofile [--min-ms=2] [--top=25]
+ * Run: node bench/stalls.ts FILE.cpuprofile [--min-ms=2] [--top=25] [--from-s=S] [--to-s=S]
  */
 import { readFileSync } from 'node:fs';
 
@@ -13,6 +13,9 @@ if (!file) throw new Error('usage: node bench/stalls.ts FILE.cpuprofile [--min-m
 const arg = (k: string, d: number) => Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d);
 const MIN_MS = arg('min-ms', 2);
 const TOP = arg('top', 25);
+/** only runs starting between these seconds after the profile's start */
+const FROM_S = arg('from-s', 0);
+const TO_S = arg('to-s', Infinity);
 const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number };
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
@@ -56,7 +59,7 @@ for (let i = 0; i < prof.samples.length; i++) {
 }
 if (cur) runs.push(cur);
 const wall = (t - prof.startTime) / 1000;
-const long = runs.filter((r) => r.ms >= MIN_MS);
+const long = runs.filter((r) => r.ms >= MIN_MS && (r.start - prof.startTime) / 1e6 >= FROM_S && (r.start - prof.startTime) / 1e6 <= TO_S);
 const lens = long.map((r) => r.ms).sort((a, b) => a - b);
 process.stdout.write(`${file}: wall ${(wall / 1000).toFixed(1)} s, busy ${(busyMs / 1000).toFixed(2)} s, runs ≥ ${MIN_MS} ms: ${long.length}, their total ${(lens.reduce((a, b) => a + b, 0)).toFixed(0)} ms, max ${lens.at(-1)?.toFixed(1)} ms, p50 ${lens[Math.floor(lens.length / 2)]?.toFixed(1)} ms\n`);
 const total = new Map<string, number>();
