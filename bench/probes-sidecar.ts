@@ -24,7 +24,7 @@
  * Run: node bench/probes-sidecar.ts [--targets=500] [--seconds=60] [--warmup=15] [--interval-ms=5000] [--timeout-ms=2000] [--no-baseline] [--plain-node] [--node-arg=ARG ...]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -303,6 +303,8 @@ try {
   };
 } finally {
   await sidecar.stop();
+  // BENCH_SIDECAR_OUT=FILE: the measured sidecar's stdout+stderr (e.g. with --node-arg=--trace-gc)
+  if (process.env.BENCH_SIDECAR_OUT) writeFileSync(process.env.BENCH_SIDECAR_OUT, sidecar.output());
   await stopTargets();
   rmSync(dir, { recursive: true, force: true });
 }
