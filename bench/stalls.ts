@@ -3,7 +3,7 @@
  * busy runs (consecutive samples that are not "(idle)"); for every run longer than --min-ms (default 2) it prints
  * the run's length and the src/ (or node_modules/) functions present in most of its samples, then totals by
  * those functions over all long runs.
- * Run: node bench/stalls.ts FILE.cpuprofile [--min-ms=2] [--top=25] [--from-s=S] [--to-s=S]
+ * Run: node bench/stalls.ts FILE.cpuprofile [--min-ms=2] [--top=25] [--from-s=S] [--to-s=S] [--gap-frame=parserOnIncoming]
  */
 import { readFileSync } from 'node:fs';
 
@@ -58,6 +58,40 @@ for (let i = 0; i < prof.samples.length; i++) {
   cur.dts.push(dt);
 }
 if (cur) runs.push(cur);
+// --gap-frame=NAME (under load, where the loop is never idle): a "run" is instead the time between two samples
+// whose stack holds a function named NAME (e.g. parserOnIncoming: a request being read), i.e. how long requests
+// waited for the loop; idle samples inside such a gap are left out of its attribution
+const GAP_FRAME = process.argv.find((a) => a.startsWith('--gap-frame='))?.slice('--gap-frame='.length);
+if (GAP_FRAME) {
+  runs.length = 0;
+  const hasFrame = new Map<number, boolean>();
+  const marks = (id: number): boolean => {
+    let hit = hasFrame.get(id);
+    if (hit === undefined) {
+      hit = false;
+      for (let c: number | undefined = id; c !== undefined; c = parent.get(c)) if (byId.get(c)!.callFrame.functionName === GAP_FRAME) hit = true;
+      hasFrame.set(id, hit);
+    }
+    return hit;
+  };
+  let t2 = prof.startTime;
+  let gap: Run | undefined;
+  for (let i = 0; i < prof.samples.length; i++) {
+    t2 += prof.timeDeltas[i] ?? 0;
+    const id = prof.samples[i]!;
+    const dt = (prof.timeDeltas[i] ?? 0) / 1000;
+    if (marks(id)) {
+      if (gap) runs.push(gap);
+      gap = { start: t2, ms: 0, ids: [], dts: [] };
+      continue;
+    }
+    if (!gap) continue;
+    gap.ms += dt;
+    if (byId.get(id)!.callFrame.functionName === '(idle)') continue;
+    gap.ids.push(id);
+    gap.dts.push(dt);
+  }
+}
 const wall = (t - prof.startTime) / 1000;
 const long = runs.filter((r) => r.ms >= MIN_MS && (r.start - prof.startTime) / 1e6 >= FROM_S && (r.start - prof.startTime) / 1e6 <= TO_S);
 const lens = long.map((r) => r.ms).sort((a, b) => a - b);
