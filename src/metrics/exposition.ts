@@ -13,6 +13,8 @@ export interface Rendered {
   body: Buffer;
   /** gzip of body, computed (on libuv's thread pool, not the serving thread) on the first request that accepts gzip, then kept */
   gzipped(): Promise<Buffer>;
+  /** the gzip of body once gzipped() has settled, else undefined (lets a scrape answer without a promise) */
+  gzippedNow(): Buffer | undefined;
   contentType: string;
 }
 
@@ -50,12 +52,10 @@ export class ExpositionCache {
 
   /** The bytes for this Accept header, rendered for the current sample if they are not yet. */
   current(accept: string | undefined): Promise<Rendered> {
-    const om = wantsOpenMetrics(accept);
-    const slot = om ? this.#formats.openMetrics : this.#formats.text;
-    if (slot.rendered && slot.generation === this.#generation) return Promise.resolve(slot.rendered);
-    // a render of this format is under way (a big exposition takes tens of ms in slices): the scrape that started
-    // it waits for the new sample; scrapes arriving meanwhile get the previous sample's bytes instead of queueing
-    if (slot.rendered && slot.pending) return Promise.resolve(slot.rendered);
+    const ready = this.peek(accept);
+    if (ready) return Promise.resolve(ready);
+    const slot = wantsOpenMetrics(accept) ? this.#formats.openMetrics : this.#formats.text;
+    const om = slot === this.#formats.openMetrics;
     slot.pending = true;
     // renders are serialised: prom-client renders through shared metric objects; a failed one does not block the next
     const next = this.#rendering.catch(() => {}).then(async () => {
@@ -72,6 +72,18 @@ export class ExpositionCache {
     );
     this.#rendering = next;
     return next;
+  }
+
+  /**
+   * What `current` would resolve to without rendering, synchronously (the scrape path answers without a promise):
+   * the bytes of the current sample, or while a render of this format is under way (a big exposition takes tens of
+   * ms in slices) the previous sample's, so scrapes arriving meanwhile do not queue behind it. Undefined when a
+   * render is needed.
+   */
+  peek(accept: string | undefined): Rendered | undefined {
+    const slot = wantsOpenMetrics(accept) ? this.#formats.openMetrics : this.#formats.text;
+    if (slot.rendered && (slot.generation === this.#generation || slot.pending)) return slot.rendered;
+    return undefined;
   }
 
   /** The last rendered bytes for this Accept header, without rendering (may be stale or undefined). */
@@ -132,14 +144,19 @@ const OM_END = Buffer.from('\n# EOF\n');
 
 function rendered(body: Buffer, contentType: string): Rendered {
   let gz: Promise<Buffer> | undefined;
+  let done: Buffer | undefined;
   return {
     body,
     contentType,
     gzipped: () =>
-      (gz ??= gzipAsync(body, { level: 6 }).catch((err: unknown) => {
-        gz = undefined;
-        throw err;
-      })),
+      (gz ??= gzipAsync(body, { level: 6 }).then(
+        (b) => (done = b),
+        (err: unknown) => {
+          gz = undefined;
+          throw err;
+        },
+      )),
+    gzippedNow: () => done,
   };
 }
 
