@@ -105,6 +105,12 @@ try {
   throw e;
 }
 sidecarPid = sidecar.pid;
+// a sidecar that exits on its own mid-run: say so with its output, not just a missing /proc entry later
+sidecar.child.once('exit', (code, sig) => {
+  if (process.env.BENCH_SIDECAR_OUT) writeFileSync(process.env.BENCH_SIDECAR_OUT, sidecar.output());
+  if (!stopping) process.stderr.write(`sidecar exited on its own (code ${code}, signal ${sig}):\n${sidecar.output().slice(-5000)}\n`);
+});
+let stopping = false;
 
 /** The same sidecar config without services (targets stopped): wrk on /metrics, the sidecar's CPU meanwhile. */
 async function baseline() {
@@ -302,6 +308,7 @@ try {
     },
   };
 } finally {
+  stopping = true;
   await sidecar.stop();
   // BENCH_SIDECAR_OUT=FILE: the measured sidecar's stdout+stderr (e.g. with --node-arg=--trace-gc)
   if (process.env.BENCH_SIDECAR_OUT) writeFileSync(process.env.BENCH_SIDECAR_OUT, sidecar.output());
