@@ -21,10 +21,10 @@
  * stopped, the same wrk run on /metrics after 5 s + the 2 s wrk warm-up, so the p99 with probes has a reference
  * taken on the same (shared, noisy) machine minutes apart.
  * Bounded: a watchdog stops everything after warm-up + 3 × seconds + 150 s; stops every process by its PID.
- * Run: node bench/probes-sidecar.ts [--targets=500] [--seconds=60] [--warmup=15] [--interval-ms=5000] [--timeout-ms=2000] [--no-baseline] [--plain-node]
+ * Run: node bench/probes-sidecar.ts [--targets=500] [--seconds=60] [--warmup=15] [--interval-ms=5000] [--timeout-ms=2000] [--no-baseline] [--plain-node] [--node-arg=ARG ...]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -38,6 +38,8 @@ const WARMUP = arg('warmup', 15);
 const INTERVAL = arg('interval-ms', 5000);
 const TIMEOUT = arg('timeout-ms', 2000);
 const BASELINE = !process.argv.includes('--no-baseline');
+/** node arguments for the measured sidecar only (e.g. --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=/tmp/prof), not the baseline */
+const NODE_ARGS = process.argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
 
 // ---- targets ---------------------------------------------------------------------------------------------------
 const targets = spawn(process.execPath, [new URL('./probe-targets.ts', import.meta.url).pathname, String(TARGETS)], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -96,13 +98,19 @@ watchdog.unref();
 
 let sidecar: Awaited<ReturnType<typeof startSidecarProc>>;
 try {
-  sidecar = await startSidecarProc({ config: benchConfig(dir, '5s', extra), dir, npmStart: NPM_START });
+  sidecar = await startSidecarProc({ config: benchConfig(dir, '5s', extra), dir, npmStart: NPM_START, nodeArgs: NODE_ARGS, ...(process.env.BENCH_LAG_FILE ? { env: { BENCH_LAG_FILE: process.env.BENCH_LAG_FILE } } : {}) });
 } catch (e) {
   await stopTargets();
   rmSync(dir, { recursive: true, force: true });
   throw e;
 }
 sidecarPid = sidecar.pid;
+// a sidecar that exits on its own mid-run: say so with its output, not just a missing /proc entry later
+sidecar.child.once('exit', (code, sig) => {
+  if (process.env.BENCH_SIDECAR_OUT) writeFileSync(process.env.BENCH_SIDECAR_OUT, sidecar.output());
+  if (!stopping) process.stderr.write(`sidecar exited on its own (code ${code}, signal ${sig}):\n${sidecar.output().slice(-5000)}\n`);
+});
+let stopping = false;
 
 /** The same sidecar config without services (targets stopped): wrk on /metrics, the sidecar's CPU meanwhile. */
 async function baseline() {
@@ -300,7 +308,10 @@ try {
     },
   };
 } finally {
+  stopping = true;
   await sidecar.stop();
+  // BENCH_SIDECAR_OUT=FILE: the measured sidecar's stdout+stderr (e.g. with --node-arg=--trace-gc)
+  if (process.env.BENCH_SIDECAR_OUT) writeFileSync(process.env.BENCH_SIDECAR_OUT, sidecar.output());
   await stopTargets();
   rmSync(dir, { recursive: true, force: true });
 }

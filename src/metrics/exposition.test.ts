@@ -64,3 +64,25 @@ test('while a render is under way, other scrapes get the previous bytes; the scr
   assert.match((await starter).body.toString(), /^v_value 2$/m, 'the scrape that triggered the render waited for it');
   assert.match((await cache.current(undefined)).body.toString(), /^v_value 2$/m);
 });
+
+test('peek: the bytes a scrape can take without rendering, synchronously; none when a render is needed', async () => {
+  const reg = new Registry<RegistryContentType>();
+  const g = new Gauge({ name: 'y_value', help: 'y', registers: [reg] });
+  g.set(1);
+  const cache = new ExpositionCache(reg);
+  assert.equal(cache.peek(undefined), undefined, 'nothing rendered yet');
+  const first = await cache.current(undefined);
+  assert.equal(cache.peek(undefined), first, 'the current sample');
+  assert.equal(cache.peek('application/openmetrics-text'), undefined, 'the other format is not rendered');
+  assert.equal(first.gzippedNow(), undefined, 'no gzip until asked');
+  const gz = await first.gzipped();
+  assert.equal(first.gzippedNow(), gz);
+  g.set(2);
+  cache.invalidate();
+  assert.equal(cache.peek(undefined), undefined, 'a new sample needs a render');
+  const rendering = cache.current(undefined);
+  assert.equal(cache.peek(undefined), first, 'while it renders, the previous bytes');
+  const second = await rendering;
+  assert.match(second.body.toString(), /^y_value 2$/m);
+  assert.equal(cache.peek(undefined), second);
+});

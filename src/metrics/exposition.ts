@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 const gzipAsync = promisify(gzip);
 import { Registry, type RegistryContentType } from 'prom-client';
 import { createPacer } from '../lib/slice.ts';
+import { SourcedFamily } from './sourced-family.ts';
 
 export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
@@ -12,6 +13,8 @@ export interface Rendered {
   body: Buffer;
   /** gzip of body, computed (on libuv's thread pool, not the serving thread) on the first request that accepts gzip, then kept */
   gzipped(): Promise<Buffer>;
+  /** the gzip of body once gzipped() has settled, else undefined (lets a scrape answer without a promise) */
+  gzippedNow(): Buffer | undefined;
   contentType: string;
 }
 
@@ -49,12 +52,10 @@ export class ExpositionCache {
 
   /** The bytes for this Accept header, rendered for the current sample if they are not yet. */
   current(accept: string | undefined): Promise<Rendered> {
-    const om = wantsOpenMetrics(accept);
-    const slot = om ? this.#formats.openMetrics : this.#formats.text;
-    if (slot.rendered && slot.generation === this.#generation) return Promise.resolve(slot.rendered);
-    // a render of this format is under way (a big exposition takes tens of ms in slices): the scrape that started
-    // it waits for the new sample; scrapes arriving meanwhile get the previous sample's bytes instead of queueing
-    if (slot.rendered && slot.pending) return Promise.resolve(slot.rendered);
+    const ready = this.peek(accept);
+    if (ready) return Promise.resolve(ready);
+    const slot = wantsOpenMetrics(accept) ? this.#formats.openMetrics : this.#formats.text;
+    const om = slot === this.#formats.openMetrics;
     slot.pending = true;
     // renders are serialised: prom-client renders through shared metric objects; a failed one does not block the next
     const next = this.#rendering.catch(() => {}).then(async () => {
@@ -73,12 +74,24 @@ export class ExpositionCache {
     return next;
   }
 
+  /**
+   * What `current` would resolve to without rendering, synchronously (the scrape path answers without a promise):
+   * the bytes of the current sample, or while a render of this format is under way (a big exposition takes tens of
+   * ms in slices) the previous sample's, so scrapes arriving meanwhile do not queue behind it. Undefined when a
+   * render is needed.
+   */
+  peek(accept: string | undefined): Rendered | undefined {
+    const slot = wantsOpenMetrics(accept) ? this.#formats.openMetrics : this.#formats.text;
+    if (slot.rendered && (slot.generation === this.#generation || slot.pending)) return slot.rendered;
+    return undefined;
+  }
+
   /** The last rendered bytes for this Accept header, without rendering (may be stale or undefined). */
   get(accept: string | undefined): Rendered | undefined {
     return (wantsOpenMetrics(accept) ? this.#formats.openMetrics : this.#formats.text).rendered;
   }
 
-  async #renderText(): Promise<string> {
+  async #renderText(): Promise<Buffer> {
     return this.#render(false);
   }
 
@@ -89,41 +102,61 @@ export class ExpositionCache {
   /**
    * prom-client's Registry.metrics(), one metric at a time with a turn of the event loop whenever a 1 ms slice is
    * spent (src/lib/slice.ts): rendering every metric in one go held the serving thread 2–6 ms at each new sample.
-   * Same output: the text format joins metrics with a blank line, OpenMetrics with a newline and ends with # EOF.
+   * Families filled from readings (SourcedFamily: probes, host, heartbeats, status; thousands of series with many
+   * services) render themselves and give way inside the family too. Same output: the text format joins metrics
+   * with a blank line, OpenMetrics with a newline and ends with # EOF.
    */
-  async #render(om: boolean): Promise<string> {
+  async #render(om: boolean): Promise<Buffer> {
     const reg = this.#registry;
-    // prom-client's OpenMetrics rendering renames counters in place (strips "_total"); put the names back after.
     const metrics = reg.getMetricsAsArray() as unknown as { name: string; type: string }[];
-    const names = metrics.map((m) => m.name);
-    reg.setContentType(om ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE);
     const pacer = createPacer(1);
-    const parts: string[] = [];
+    const parts: Buffer[] = [];
+    const separator = om ? NEWLINE : BLANK_LINE;
+    // prom-client's OpenMetrics rendering renames counters in place (strips "_total"); put the names back after.
+    const renamed: { m: { name: string }; name: string }[] = [];
+    if (om) reg.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
     try {
       for (const [i, m] of metrics.entries()) {
-        if (om && m.type === 'counter') m.name = names[i]!.replace(/_total$/, '');
-        parts.push(await reg.getSingleMetricAsString(names[i]!)); // registered under its original name
+        if (i > 0) parts.push(separator);
+        if (m instanceof SourcedFamily) for (const b of await m.render(om, pacer)) parts.push(b);
+        else {
+          const name = m.name;
+          if (om && m.type === 'counter') {
+            renamed.push({ m, name });
+            m.name = name.replace(/_total$/, '');
+          }
+          parts.push(Buffer.from(await reg.getSingleMetricAsString(name), 'utf8')); // registered under its original name
+        }
         if (pacer.due()) await pacer.yield();
       }
     } finally {
-      metrics.forEach((m, i) => (m.name = names[i]!));
-      reg.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
+      for (const r of renamed) r.m.name = r.name;
+      if (om) reg.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
     }
-    return om ? `${parts.join('\n')}\n# EOF\n` : `${parts.join('\n\n')}\n`;
+    parts.push(om ? OM_END : NEWLINE);
+    return Buffer.concat(parts);
   }
 }
 
-function rendered(text: string, contentType: string): Rendered {
-  const body = Buffer.from(text, 'utf8');
+const NEWLINE = Buffer.from('\n');
+const BLANK_LINE = Buffer.from('\n\n');
+const OM_END = Buffer.from('\n# EOF\n');
+
+function rendered(body: Buffer, contentType: string): Rendered {
   let gz: Promise<Buffer> | undefined;
+  let done: Buffer | undefined;
   return {
     body,
     contentType,
     gzipped: () =>
-      (gz ??= gzipAsync(body, { level: 6 }).catch((err: unknown) => {
-        gz = undefined;
-        throw err;
-      })),
+      (gz ??= gzipAsync(body, { level: 6 }).then(
+        (b) => (done = b),
+        (err: unknown) => {
+          gz = undefined;
+          throw err;
+        },
+      )),
+    gzippedNow: () => done,
   };
 }
 

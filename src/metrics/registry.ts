@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Regist
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import { EventLoopLag } from './event-loop.ts';
 import type { MetricSpec, MetricSpecs } from '../sources/source.ts';
+import { SourcedFamily } from './sourced-family.ts';
 
 export interface BuildInfo {
   version: string;
@@ -16,7 +17,7 @@ export interface BuildInfo {
 export class MetricsRegistry {
   readonly registry = new Registry<RegistryContentType>();
   /** metrics declared by sources, set from every snapshot */
-  readonly #sourced = new Map<string, Gauge | Counter>();
+  readonly #sourced = new Map<string, SourcedFamily>();
   /** metric names of readings that no source declared: a programming error, kept visible for tests and logs */
   readonly undeclared = new Set<string>();
   readonly collectorSuccess: Gauge;
@@ -29,7 +30,8 @@ export class MetricsRegistry {
   readonly configReloads: Counter;
   readonly configLastReloadSuccess: Gauge;
   readonly eventLoopLag: EventLoopLag;
-  readonly status: Gauge;
+  /** one series per target and status; filled with reset() + set() after each snapshot (src/sidecar.ts) */
+  readonly status: SourcedFamily;
 
   constructor(build: BuildInfo) {
     const registers = [this.registry];
@@ -59,7 +61,7 @@ export class MetricsRegistry {
     this.configReloads = new Counter({ name: 'prodpulse_config_reloads_total', help: 'Configuration reloads by result (success, failure).', labelNames: ['result'], registers });
     this.configLastReloadSuccess = new Gauge({ name: 'prodpulse_config_last_reload_successful', help: '1 if the last configuration reload succeeded.', registers });
     this.configLastReloadSuccess.set(1);
-    this.status = new Gauge({ name: 'prodpulse_status', help: 'HEALTHY, DEGRADED or DOWN per target (the host, each service, each heartbeat job): 1 for the current status, 0 for the others.', labelNames: ['kind', 'target', 'status'], registers });
+    this.status = make('prodpulse_status', { type: 'gauge', help: 'HEALTHY, DEGRADED or DOWN per target (the host, each service, each heartbeat job): 1 for the current status, 0 for the others.', labels: ['kind', 'target', 'status'] }, this.registry);
   }
 
   /**
@@ -74,23 +76,20 @@ export class MetricsRegistry {
       }
     for (const [name, spec] of Object.entries(specs)) {
       if (this.#sourced.has(name)) continue;
-      this.#sourced.set(name, make(name, spec, [this.registry]));
+      this.#sourced.set(name, make(name, spec, this.registry));
     }
   }
 
-  /** Replaces every sourced metric's series with the snapshot's readings; series that disappeared vanish. */
+  /**
+   * Replaces every sourced metric's series with the snapshot's readings; series that disappeared vanish. Only
+   * collects them (a push per reading): formatting happens, paced, when a scrape renders the exposition.
+   */
   applySnapshot(s: Snapshot): void {
     for (const m of this.#sourced.values()) m.reset();
     for (const r of s.readings) {
       const m = this.#sourced.get(r.metric);
-      if (!m) {
-        this.undeclared.add(r.metric);
-        continue;
-      }
-      if (!Number.isFinite(r.value)) continue;
-      if (m instanceof Counter) {
-        if (r.value >= 0) m.inc(r.labels, r.value);
-      } else m.set(r.labels, r.value);
+      if (m) m.add(r);
+      else this.undeclared.add(r.metric);
     }
     this.collectorSuccess.reset();
     this.collectorDuration.reset();
@@ -103,7 +102,9 @@ export class MetricsRegistry {
   }
 }
 
-function make(name: string, spec: MetricSpec, registers: Registry<RegistryContentType>[]): Gauge | Counter {
-  const cfg = { name, help: spec.help, labelNames: [...spec.labels], registers };
-  return spec.type === 'counter' ? new Counter(cfg) : new Gauge(cfg);
+/** A family filled from readings, registered in the prom-client Registry in declaration order like a Gauge would be. */
+function make(name: string, spec: MetricSpec, registry: Registry<RegistryContentType>): SourcedFamily {
+  const family = new SourcedFamily(name, spec);
+  registry.registerMetric(family as unknown as Parameters<Registry['registerMetric']>[0]);
+  return family;
 }

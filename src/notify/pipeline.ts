@@ -137,8 +137,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   /** settles once every deferred kick so far has run */
   let kicking: Promise<void> = Promise.resolve();
-  /** rows per write transaction: ≈ 1–2 ms of SQLite work, so a slice stays short */
-  const CHUNK = 200;
+  /**
+   * rows per write transaction: 200 rows took 2–6 ms with the COMMIT (a WAL checkpoint adds up to 2 ms), so every
+   * chunk overran a 1–2 ms slice; 50 rows are ≈ 0.5 ms plus the COMMIT (bench/README.md, perf-metrics section)
+   */
+  const CHUNK = 50;
 
   async function processEvents(events: AlertEvent[], firing: readonly ActiveAlertLike[], pacer: Pacer = neverDue): Promise<void> {
     const now = clock.now();

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { ManualClock } from '../lib/clock.ts';
 import { silentLogger } from '../lib/logger.ts';
 import type { FedSource, ScheduledSource } from '../sources/source.ts';
-import { Scheduler } from './scheduler.ts';
+import { SPREAD_ABOVE, Scheduler } from './scheduler.ts';
 import type { Snapshot } from './snapshot.ts';
 
 const spec = { type: 'gauge', help: 'test', labels: [] } as const;
@@ -133,4 +133,26 @@ test('a probe that has not settled since start marks its metrics unavailable (a 
   assert.ok(snaps.length >= 1);
   assert.deepEqual([...snaps[0]!.unavailable], ['probe_incident']);
   assert.equal(snaps[0]!.sections.probe, undefined);
+});
+
+test('many own-schedule sources starting together run their first checks spread over the interval; a few run at once', async () => {
+  for (const n of [SPREAD_ABOVE, 40]) {
+    const clock = new ManualClock();
+    const probes = Array.from({ length: n }, (_, i) => counting(`p${i}`, 'service', 1000));
+    const scheduler = new Scheduler({ sources: probes, intervalMs: 1000, clock, logger: silentLogger(), onSnapshot: () => {} });
+    scheduler.start();
+    await settle();
+    const atOnce = probes.filter((p) => p.runs > 0).length;
+    await run(clock, 500);
+    const byHalf = probes.filter((p) => p.runs > 0).length;
+    await run(clock, 490);
+    const byEnd = probes.filter((p) => p.runs === 1).length;
+    await scheduler.stop();
+    if (n <= SPREAD_ABOVE) assert.equal(atOnce, n, 'up to SPREAD_ABOVE start at once');
+    else {
+      assert.equal(atOnce, 1, 'only the first runs at once');
+      assert.ok(byHalf >= n / 2 - 1 && byHalf <= n / 2 + 1, `about half by mid-interval: ${byHalf} of ${n}`);
+    }
+    assert.equal(byEnd, n, 'every source ran exactly once within its first interval');
+  }
 });

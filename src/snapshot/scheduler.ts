@@ -13,6 +13,11 @@ export interface SchedulerOptions {
   onSnapshot: (snapshot: Snapshot) => void | Promise<void>;
 }
 
+/** Up to this many own-schedule sources starting together all run at once; more are spread over their interval. */
+export const SPREAD_ABOVE = 16;
+/** ... in at most this many evenly spaced groups per interval */
+export const SPREAD_SLOTS = 50;
+
 /** The latest settled run of one scheduled source. */
 interface Latest {
   section: Section;
@@ -29,7 +34,9 @@ interface Latest {
  *   own timeout; the snapshot publishes when the round settles. A host source whose previous run has not
  *   returned is not called again: it fails fast with "still running".
  * - Every other scheduled source (one HTTP probe per service, …) runs on its own timer with its own interval
- *   and timeout, never awaited by the round: a hung target only ages its own section.
+ *   and timeout, never awaited by the round: a hung target only ages its own section. When more than
+ *   SPREAD_ABOVE of them start together, their first runs are spread evenly over the interval (phase offsets, in
+ *   up to SPREAD_SLOTS groups), so their results never arrive all at once.
  * - Fed sources (heartbeats) are read at every publish.
  */
 export class Scheduler {
@@ -148,8 +155,14 @@ export class Scheduler {
       this.#opts.clock.clearTimeout(loop.timer);
       this.#loops.delete(name);
     }
-    for (const [name, source] of wanted) {
-      if (this.#loops.has(name)) continue;
+    const fresh = [...wanted].filter(([name]) => !this.#loops.has(name));
+    // many loops starting together (500 services at start or after a reload) would run in step forever, every
+    // result landing in the same few hundred ms of each interval; their first runs are spread over the interval
+    // in at most SPREAD_SLOTS groups: a timer of its own per source costs a wake-up each (in both this process and
+    // the targets'); 500 services in 50 groups of 10, 100 ms apart at a 5 s interval
+    const spread = fresh.length > SPREAD_ABOVE;
+    const slots = Math.min(fresh.length, SPREAD_SLOTS);
+    fresh.forEach(([name, source], i) => {
       const loop = { source, timer: undefined as unknown };
       this.#loops.set(name, loop);
       const runLoop = (): void => {
@@ -161,8 +174,10 @@ export class Scheduler {
           loop.timer = this.#opts.clock.setTimeout(runLoop, wait);
         });
       };
-      runLoop();
-    }
+      const offset = spread ? Math.floor((Math.floor((i * slots) / fresh.length) * source.schedule.intervalMs) / slots) : 0;
+      if (offset === 0) runLoop();
+      else loop.timer = this.#opts.clock.setTimeout(runLoop, offset);
+    });
   }
 
   /** One run of a scheduled source under its own timeout; records the outcome as its latest section. */

@@ -1,16 +1,33 @@
-import type { Hono } from 'hono';
-import { acceptsGzip, type ExpositionCache } from '../../metrics/exposition.ts';
+import type { Context, Hono } from 'hono';
+import { acceptsGzip, type ExpositionCache, type Rendered } from '../../metrics/exposition.ts';
 import { jsonError } from '../errors.ts';
 
-/** GET /metrics: the bytes rendered for the last sample, in the negotiated format, gzipped when accepted. */
+const VARY = 'Accept, Accept-Encoding';
+
+/**
+ * GET /metrics: the bytes rendered for the last sample, in the negotiated format, gzipped when accepted. When those
+ * bytes are ready (every scrape but the first of a sample, and the first's gzip once made) the handler answers
+ * synchronously, like a static route: no promise, no microtask per scrape.
+ */
 export function metricsRoute(app: Hono, exposition: ExpositionCache, ready: () => boolean): void {
-  app.get('/metrics', async (c) => {
+  app.get('/metrics', (c) => {
     if (!ready()) return jsonError(c, 503, 'no sample taken yet; retry after the first sampling interval');
-    const r = await exposition.current(c.req.header('accept'));
+    const accept = c.req.header('accept');
     const gzip = acceptsGzip(c.req.header('accept-encoding'));
-    const body = gzip ? await r.gzipped() : r.body;
-    const headers: Record<string, string> = { 'content-type': r.contentType, vary: 'Accept, Accept-Encoding' };
-    if (gzip) headers['content-encoding'] = 'gzip';
-    return c.body(body as Uint8Array<ArrayBuffer>, 200, headers);
+    const r = exposition.peek(accept);
+    if (r) {
+      if (!gzip) return send(c, r, r.body, false);
+      const gz = r.gzippedNow();
+      if (gz) return send(c, r, gz, true);
+    }
+    return (async () => {
+      const fresh = r ?? (await exposition.current(accept));
+      return send(c, fresh, gzip ? await fresh.gzipped() : fresh.body, gzip);
+    })();
   });
+}
+
+function send(c: Context, r: Rendered, body: Buffer, gzip: boolean): Response {
+  const headers: Record<string, string> = gzip ? { 'content-type': r.contentType, vary: VARY, 'content-encoding': 'gzip' } : { 'content-type': r.contentType, vary: VARY };
+  return c.body(body as Uint8Array<ArrayBuffer>, 200, headers);
 }
