@@ -1,18 +1,25 @@
 /**
  * Heartbeat ping ingest (issue 10 target: ≥ 30 000 req/s, p99 < 5 ms; wrk, loopback, 100 jobs, persistence on).
  *
- * Starts a server process running the real ping routes (src/http/routes/heartbeat.ts) on a HeartbeatTracker with
- * SQLite persistence (flush of dirty jobs every second, one transaction each) and 100 configured jobs, then runs
- * wrk against it, rotating over the 100 jobs:
- *   get-token   GET /heartbeat/job-N with "Authorization: Bearer …" (server.token set: the token is checked)
- *   push-json   POST /heartbeat/job-N with a pushed-metrics JSON body (cpu, memory, latency_ms, error_rate)
- *   bare-hono   a bare Hono GET route answering "OK" in the same kind of process: the framework's ceiling
- * Each 2 s warm-up (not recorded), then DURATION s (default 10; QUICK=1: 3). After each server stops, the pings
- * persisted in its database are counted, to show persistence was on. The server's CPU time per request
- * (schedstat of every thread of the server over the run, ÷ requests) is reported too: on a shared machine it moves far less
- * than req/s, and 1e6 / it is what one core could serve.
+ * Runs wrk against each case below, rotating over the 100 jobs:
+ *   get-token     GET /heartbeat/job-N with "Authorization: Bearer …" (server.token set: the token is checked)
+ *   push-json     POST /heartbeat/job-N with a pushed-metrics JSON body (cpu, memory, latency_ms, error_rate)
+ *   bare-hono     a bare Hono GET route answering "OK" in the same kind of process: the framework's ceiling
+ *   bare-post     a bare Hono POST route that reads the same JSON body (c.req.text()) and answers "OK"
+ *   sidecar-get   as get-token, against the REAL sidecar (src/main.ts serve with the npm start flags unless
+ *                 --plain-node): every route group and middleware of src/http/app.ts, 100 jobs under heartbeats:,
+ *                 server.token, 5 s sampling, SQLite at data/prodpulse.db
+ *   sidecar-push  as push-json, against the real sidecar
+ * get-token and push-json start a server process running the real ping routes (src/http/routes/heartbeat.ts) on a
+ * HeartbeatTracker with SQLite persistence (flush of dirty jobs every second, one transaction each) and 100
+ * configured jobs, and nothing else. Each case: 2 s warm-up (not recorded), then DURATION s (default 10; QUICK=1:
+ * 3). After each server stops, the pings persisted in its database are counted and printed beside wrk's request
+ * count (warm-up + run): nothing lost. The server's CPU time per request (schedstat of every thread of the server
+ * over the run, ÷ requests) is reported too: on a shared machine it moves far less than req/s, and 1e6 / it is
+ * what one core could serve.
  *
- * Run: node bench/heartbeat-ingest.ts [--duration=10] [--threads=1] [--connections=16]
+ * Run: node bench/heartbeat-ingest.ts [--duration=10] [--threads=1] [--connections=16] [--only=case,case]
+ *        [--node-arg=--cpu-prof --node-arg=--cpu-prof-dir=DIR] [--plain-node]
  * (internal: node bench/heartbeat-ingest.ts --serve PORT DB [--bare])
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

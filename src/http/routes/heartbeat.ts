@@ -17,11 +17,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { HEARTBEAT_SERVICE_RE } from '../../config/heartbeats.ts';
+import { HEARTBEAT_SERVICE_RE, type HeartbeatJob } from '../../config/heartbeats.ts';
 import { MAX_MESSAGE_CHARS, MAX_RID_LENGTH, type PushedMetrics } from '../../heartbeats/state.ts';
 import { createHeartbeatSource, type HeartbeatSummary } from '../../heartbeats/source.ts';
 import type { HeartbeatTracker, Ping } from '../../heartbeats/tracker.ts';
-import type { HeartbeatJob } from '../../config/heartbeats.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { redactText } from '../../lib/redact.ts';
 import { jsonError } from '../errors.ts';
