@@ -272,3 +272,35 @@ test('GET /heartbeats lists the jobs; GET /heartbeats/:service has the full (red
   assert.equal((await call(`${h.url}/heartbeats/nope`)).status, 404);
   assert.equal((await call(`${h.url}/heartbeat/backup`)).status, 200);
 });
+
+test('a GET ping is answered synchronously (the ingest fast path: no promise between the route and the socket); a POST reads its body', async () => {
+  const clock = new ManualClock();
+  const tracker = new HeartbeatTracker(
+    heartbeatSettings({ heartbeats: heartbeatsSchema.parse([{ service: 'sync-job', interval: '1m' }]), defaults: { heartbeats: heartbeatDefaultsSchema.parse({}) } }),
+    { clock, logger: silentLogger() },
+  );
+  const app = new Hono();
+  heartbeatRoutes(app, { tracker, token: () => 'sync-token', logger: silentLogger(), now: () => clock.now() });
+  const get = (path: string, token?: string) =>
+    app.fetch(new Request(`http://localhost${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {}));
+
+  const ok = get('/heartbeat/sync-job', 'sync-token');
+  assert.ok(ok instanceof Response, 'a Response, not a promise of one');
+  assert.equal(ok.status, 200);
+  assert.equal(await ok.text(), 'OK');
+  assert.equal(tracker.state('sync-job')!.pings.success, 1);
+  const started = get('/heartbeat/sync-job/start?rid=r1', 'sync-token');
+  assert.ok(started instanceof Response);
+  assert.equal(tracker.state('sync-job')!.openRuns.length, 1);
+  const refused = get('/heartbeat/sync-job', 'wrong');
+  assert.ok(refused instanceof Response);
+  assert.equal(refused.status, 401);
+
+  const pushed = app.fetch(
+    new Request('http://localhost/heartbeat/sync-job', { method: 'POST', headers: { authorization: 'Bearer sync-token', 'content-type': 'application/json' }, body: '{"cpu": 85}' }),
+  );
+  assert.ok(pushed instanceof Promise, 'a POST waits for its body');
+  assert.equal((await pushed).status, 200);
+  assert.equal(tracker.state('sync-job')!.pushed!.cpu, 0.85);
+  assert.equal(tracker.state('sync-job')!.pings.success, 2);
+});

@@ -17,7 +17,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { HEARTBEAT_SERVICE_RE } from '../../config/heartbeats.ts';
+import { HEARTBEAT_SERVICE_RE, type HeartbeatJob } from '../../config/heartbeats.ts';
 import { MAX_MESSAGE_CHARS, MAX_RID_LENGTH, type PushedMetrics } from '../../heartbeats/state.ts';
 import { createHeartbeatSource, type HeartbeatSummary } from '../../heartbeats/source.ts';
 import type { HeartbeatTracker, Ping } from '../../heartbeats/tracker.ts';
@@ -37,13 +37,17 @@ export interface HeartbeatRouteDeps {
 /** Request bodies larger than this are refused with 413. */
 export const MAX_BODY_BYTES = 10 * 1024;
 
-type Action = { kind: Ping['kind']; exitCode?: number };
+type Action = { readonly kind: Ping['kind']; readonly exitCode?: number };
+// the plain actions are shared: every ping without an exit code reuses one object
+const SUCCESS: Action = Object.freeze({ kind: 'success' });
+const START: Action = Object.freeze({ kind: 'start' });
+const FAIL: Action = Object.freeze({ kind: 'fail' });
 
 /** The last path segment of a ping: what it reports, or the error (exported for the description's test). */
 export function parseAction(action: string | undefined): Action | string {
-  if (action === undefined) return { kind: 'success' };
-  if (action === 'start') return { kind: 'start' };
-  if (action === 'fail') return { kind: 'fail' };
+  if (action === undefined) return SUCCESS;
+  if (action === 'start') return START;
+  if (action === 'fail') return FAIL;
   if (/^\d{1,3}$/.test(action)) {
     const code = Number(action);
     if (code <= 255) return code === 0 ? { kind: 'success', exitCode: 0 } : { kind: 'fail', exitCode: code };
@@ -84,18 +88,23 @@ function givenToken(c: Context): string | undefined {
   return c.req.query('token');
 }
 
-/** Reads at most `limit` bytes of the body; undefined when it is larger (Content-Length first, then counted). */
-async function readBody(req: Request, limit: number): Promise<Uint8Array | undefined> {
+const decoder = new TextDecoder();
+
+/**
+ * The body as text (UTF-8), reading at most `limit` bytes; undefined when it is larger (Content-Length first, then
+ * counted).
+ */
+async function readBodyText(req: Request, limit: number): Promise<string | undefined> {
   const declared = req.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared)) {
     const length = Number(declared);
     if (length > limit) return undefined;
-    if (length === 0) return new Uint8Array(0);
+    if (length === 0) return '';
     // the HTTP parser stops at Content-Length, so this reads at most `limit` bytes (@hono/node-server reads it
-    // straight from the socket, without a web stream)
-    return new Uint8Array(await req.arrayBuffer());
+    // straight from the socket and decodes the Buffer it collected: no web stream, no ArrayBuffer copy)
+    return req.text();
   }
-  if (req.body === null) return new Uint8Array(0);
+  if (req.body === null) return '';
   // chunked: counted as it streams in
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -110,51 +119,63 @@ async function readBody(req: Request, limit: number): Promise<Uint8Array | undef
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
+  if (size === 0) return '';
+  if (chunks.length === 1) return decoder.decode(chunks[0]!);
   const out = new Uint8Array(size);
   let at = 0;
   for (const ch of chunks) {
     out.set(ch, at);
     at += ch.byteLength;
   }
-  return out;
+  return decoder.decode(out);
 }
 
-const PUSHED_FIELDS = ['cpu', 'memory', 'latency_ms', 'error_rate'] as const;
+type PushedField = 'cpu' | 'memory' | 'latency_ms' | 'error_rate';
+type PushedError = { error: string; field: string };
+const PERCENT = 'a number of percent from 0 to 100';
+
+/** The value when it is a finite number in [min, max], else the error naming the field. */
+function pushedValue(field: PushedField, v: unknown, min: number, max: number, what: string): number | PushedError {
+  if (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max) return v;
+  return { field, error: `invalid pushed metric "${field}": must be ${what}, got ${JSON.stringify(v) ?? String(v)}` };
+}
 
 /**
  * Pushed metrics from a JSON body: undefined when it carries none of the fields, else the metrics or an error
- * naming the first bad field.
+ * naming the first bad field (checked in the order cpu, memory, latency_ms, error_rate).
  */
-export function parsePushed(body: unknown): Omit<PushedMetrics, 'at'> | { error: string; field: string } | undefined {
+export function parsePushed(body: unknown): Omit<PushedMetrics, 'at'> | PushedError | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const b = body as Record<string, unknown>;
-  if (!PUSHED_FIELDS.some((f) => Object.hasOwn(b, f))) return undefined;
+  const hasCpu = Object.hasOwn(b, 'cpu');
+  const hasMemory = Object.hasOwn(b, 'memory');
+  const hasLatency = Object.hasOwn(b, 'latency_ms');
+  const hasErrorRate = Object.hasOwn(b, 'error_rate');
+  if (!hasCpu && !hasMemory && !hasLatency && !hasErrorRate) return undefined;
   const out: Omit<PushedMetrics, 'at'> = {};
-  const check = (field: (typeof PUSHED_FIELDS)[number], min: number, max: number, what: string): number | { error: string; field: string } | undefined => {
-    if (!Object.hasOwn(b, field)) return undefined;
-    const v = b[field];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
-      return { field, error: `invalid pushed metric "${field}": must be ${what}, got ${JSON.stringify(v) ?? String(v)}` };
-    return v;
-  };
-  const cpu = check('cpu', 0, 100, 'a number of percent from 0 to 100');
-  if (typeof cpu === 'object') return cpu;
-  const memory = check('memory', 0, 100, 'a number of percent from 0 to 100');
-  if (typeof memory === 'object') return memory;
-  const latency = check('latency_ms', 0, Number.MAX_VALUE, 'a number of milliseconds ≥ 0');
-  if (typeof latency === 'object') return latency;
-  const errorRate = check('error_rate', 0, 1, 'a number from 0 to 1');
-  if (typeof errorRate === 'object') return errorRate;
   // percent / 100, not * 0.01: 85 must become exactly 0.85 so "> 85%" stays false at 85.0
-  if (cpu !== undefined) out.cpu = cpu / 100;
-  if (memory !== undefined) out.memory = memory / 100;
-  if (latency !== undefined) out.latencySeconds = latency / 1000;
-  if (errorRate !== undefined) out.errorRate = errorRate;
+  if (hasCpu) {
+    const v = pushedValue('cpu', b.cpu, 0, 100, PERCENT);
+    if (typeof v !== 'number') return v;
+    out.cpu = v / 100;
+  }
+  if (hasMemory) {
+    const v = pushedValue('memory', b.memory, 0, 100, PERCENT);
+    if (typeof v !== 'number') return v;
+    out.memory = v / 100;
+  }
+  if (hasLatency) {
+    const v = pushedValue('latency_ms', b.latency_ms, 0, Number.MAX_VALUE, 'a number of milliseconds ≥ 0');
+    if (typeof v !== 'number') return v;
+    out.latencySeconds = v / 1000;
+  }
+  if (hasErrorRate) {
+    const v = pushedValue('error_rate', b.error_rate, 0, 1, 'a number from 0 to 1');
+    if (typeof v !== 'number') return v;
+    out.errorRate = v;
+  }
   return out;
 }
-
-const decoder = new TextDecoder();
 
 export function heartbeatRoutes(app: Hono, deps: HeartbeatRouteDeps): void {
   const { tracker, logger } = deps;
@@ -170,14 +191,58 @@ export function heartbeatRoutes(app: Hono, deps: HeartbeatRouteDeps): void {
     return jsonError(c, status, error, details);
   };
 
-  const handle = async (c: Context): Promise<Response> => {
+  /** Records the ping (auto-registering the service first when it is not configured) and answers "OK". */
+  const record = (c: Context, service: string, job: HeartbeatJob | undefined, ping: Ping): Response => {
+    if (!job) {
+      const r = tracker.autoRegister(service);
+      if (!r.ok)
+        return r.reason === 'cap'
+          ? refuse(c, 403, service, `auto_register cap reached: ${tracker.settings.policy.autoRegister.max} services registered themselves (raise defaults.heartbeats.auto_register.max or list the service under heartbeats:)`)
+          : refuse(c, 404, service, `unknown heartbeat service "${service}"`);
+      job = r.job;
+    }
+    // a reload may have removed the job while the body was read
+    if (!tracker.ping(job.service, ping)) return refuse(c, 404, service, `unknown heartbeat service "${service}"`);
+    return c.text('OK');
+  };
+
+  /** A POST's body: pushed metrics (JSON with cpu, memory, latency_ms, error_rate) or the job's last message. */
+  const recordPost = async (c: Context, service: string, job: HeartbeatJob | undefined, ping: Ping, secrets: (string | undefined)[]): Promise<Response> => {
+    const text = await readBodyText(c.req.raw, MAX_BODY_BYTES);
+    if (text === undefined) return refuse(c, 413, service, `request body larger than ${MAX_BODY_BYTES} bytes`);
+    if (text !== '') {
+      const type = c.req.header('content-type');
+      if (type !== undefined && /^application\/([\w.+-]*\+)?json\b/i.test(type)) {
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return refuse(c, 400, service, 'request body is not valid JSON (Content-Type says JSON)');
+        }
+        const p = parsePushed(body);
+        if (p !== undefined && 'error' in p) return refuse(c, 400, service, p.error, [{ field: p.field, message: p.error }]);
+        if (p !== undefined) {
+          ping.pushed = p;
+          ping.message = null;
+          return record(c, service, job, ping);
+        }
+      }
+    }
+    // redact first, then cut: a secret straddling the cut must not leave a readable prefix
+    const redacted = text === '' ? '' : redactText(text, secrets.filter((t): t is string => !!t));
+    ping.message = redacted.length > MAX_MESSAGE_CHARS ? redacted.slice(0, MAX_MESSAGE_CHARS) : redacted;
+    return record(c, service, job, ping);
+  };
+
+  // synchronous unless a body is to be read: a GET ping's Response goes straight to the socket
+  const handle = (c: Context): Response | Promise<Response> => {
     const service = c.req.param('service')!;
     const action = parseAction(c.req.param('action'));
     if (typeof action === 'string') return refuse(c, 400, service, action);
     const rid = c.req.query('rid');
     if (rid !== undefined && rid.length > MAX_RID_LENGTH) return refuse(c, 400, service, `rid is longer than ${MAX_RID_LENGTH} characters`);
 
-    let job = tracker.job(service);
+    const job = tracker.job(service);
     const serverToken = deps.token();
     const jobToken = job?.token;
     if (serverToken !== undefined || jobToken !== undefined) {
@@ -190,59 +255,17 @@ export function heartbeatRoutes(app: Hono, deps: HeartbeatRouteDeps): void {
         return refuse(c, 401, service, 'missing or wrong token: send "Authorization: Bearer <token>" or ?token=<token> (server.token or the job\'s token)');
     }
 
-    const autoPolicy = tracker.settings.policy.autoRegister;
     if (!job) {
-      if (!autoPolicy.enabled) return refuse(c, 404, service, `unknown heartbeat service "${service.slice(0, 100)}" (add it under heartbeats: in alerts.yaml, or turn on defaults.heartbeats.auto_register)`);
+      if (!tracker.settings.policy.autoRegister.enabled)
+        return refuse(c, 404, service, `unknown heartbeat service "${service.slice(0, 100)}" (add it under heartbeats: in alerts.yaml, or turn on defaults.heartbeats.auto_register)`);
       if (!HEARTBEAT_SERVICE_RE.test(service)) return refuse(c, 400, service, 'service names use lower-case letters, digits, _ and - (1 to 100 characters)');
-    }
-
-    let message: string | null | undefined;
-    let pushed: Omit<PushedMetrics, 'at'> | undefined;
-    if (c.req.method === 'POST') {
-      const bytes = await readBody(c.req.raw, MAX_BODY_BYTES);
-      if (bytes === undefined) return refuse(c, 413, service, `request body larger than ${MAX_BODY_BYTES} bytes`);
-      const text = bytes.byteLength === 0 ? '' : decoder.decode(bytes);
-      const type = c.req.header('content-type');
-      if (text !== '' && type !== undefined && /^application\/([\w.+-]*\+)?json\b/i.test(type)) {
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          return refuse(c, 400, service, 'request body is not valid JSON (Content-Type says JSON)');
-        }
-        const p = parsePushed(body);
-        if (p !== undefined && 'error' in p) return refuse(c, 400, service, p.error, [{ field: p.field, message: p.error }]);
-        pushed = p;
-      }
-      if (pushed === undefined) {
-        const secrets: string[] = [];
-        if (serverToken) secrets.push(serverToken);
-        if (jobToken) secrets.push(jobToken);
-        // redact first, then cut: a secret straddling the cut must not leave a readable prefix
-        const redacted = text === '' ? '' : redactText(text, secrets);
-        message = redacted.length > MAX_MESSAGE_CHARS ? redacted.slice(0, MAX_MESSAGE_CHARS) : redacted;
-      } else {
-        message = null;
-      }
-    }
-
-    if (!job) {
-      const r = tracker.autoRegister(service);
-      if (!r.ok)
-        return r.reason === 'cap'
-          ? refuse(c, 403, service, `auto_register cap reached: ${autoPolicy.max} services registered themselves (raise defaults.heartbeats.auto_register.max or list the service under heartbeats:)`)
-          : refuse(c, 404, service, `unknown heartbeat service "${service}"`);
-      job = r.job;
     }
 
     const ping: Ping = { kind: action.kind };
     if (action.exitCode !== undefined) ping.exitCode = action.exitCode;
     if (rid !== undefined) ping.rid = rid;
-    if (message !== undefined) ping.message = message;
-    if (pushed !== undefined) ping.pushed = pushed;
-    // a reload may have removed the job while the body was read
-    if (!tracker.ping(job.service, ping)) return refuse(c, 404, service, `unknown heartbeat service "${service}"`);
-    return c.text('OK');
+    if (c.req.method === 'POST') return recordPost(c, service, job, ping, [serverToken, jobToken]);
+    return record(c, service, job, ping);
   };
 
   // HEAD is answered by the GET handler (Hono dispatches HEAD as GET and drops the body)
