@@ -82,3 +82,38 @@ export async function startInProcessSidecar(configText: string, extra: Collector
   const listening = await sidecar.start({ host: '127.0.0.1', port: await freePort() });
   return { sidecar, url: listening.url, dir, stop: () => sidecar.stop(2000) };
 }
+
+/**
+ * The 1 000-alert burst setup shared by alerts-burst.ts and burst-stalls.ts: an in-process sidecar at 1 s sampling
+ * with the real host collectors plus one collector returning `series` series bench_series{i}, all at `flip()`'s
+ * value (0 or 2, threshold 1), and 4 channels on bench/sinks.ts.
+ */
+export async function startBurstSetup(series: number): Promise<{ sinks: Sinks; sc: Awaited<ReturnType<typeof startInProcessSidecar>>; flip(): number }> {
+  let value = 0;
+  const many: Collector = {
+    name: 'bench_many',
+    kind: 'host',
+    metrics: { bench_series: { type: 'gauge', help: 'Many series.', labels: ['i'] } },
+    async collect() {
+      const readings = [];
+      for (let i = 0; i < series; i++) readings.push({ metric: 'bench_series', labels: { i: String(i) }, value });
+      return { readings, summary: { series, value } };
+    },
+  };
+  const sinks = await startSinks();
+  const sc = await startInProcessSidecar(
+    `sampling: { interval: 1s }
+storage: { path: $DIR/prodpulse.db }
+channels:
+  slack: { type: slack, token: xoxb-bench, channel: "#alerts", api_url: "${sinks.urls.slack}" }
+  hook: { type: webhook, url: "${sinks.urls.webhook}" }
+  mail: { type: email, url: "${sinks.urls.smtp}", from: prodpulse@example.com, to: [oncall@example.com] }
+  am: { type: alertmanager, url: "${sinks.urls.alertmanager}" }
+defaults: { channels: [slack, hook, mail, am], send_resolved: true }
+rules:
+  - { alert: BenchMany, metric: bench_series, op: ">", threshold: 1, severity: warning, summary: "series {{ labels.i }} at {{ value }}" }
+`,
+    [many],
+  );
+  return { sinks, sc, flip: () => (value = value === 0 ? 2 : 0) };
+}

@@ -8,40 +8,13 @@
  * Run: node bench/alerts-burst.ts [--series=1000]
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import type { Collector } from '../src/collectors/collector.ts';
-import { startInProcessSidecar, startSinks, now, type Msg } from './alert-harness.ts';
+import { startBurstSetup, now, type Msg } from './alert-harness.ts';
 import { QUICK, pct, runWrk, sleep, writeResult } from './lib.ts';
 
 const arg = (k: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3);
 const SERIES = Number(arg('series') ?? 1000);
 const WRK_S = QUICK ? 5 : 10;
-let value = 0;
-const many: Collector = {
-  name: 'bench_many',
-  kind: 'host',
-  metrics: { bench_series: { type: 'gauge', help: 'Many series.', labels: ['i'] } },
-  async collect() {
-    const readings = [];
-    for (let i = 0; i < SERIES; i++) readings.push({ metric: 'bench_series', labels: { i: String(i) }, value });
-    return { readings, summary: { series: SERIES, value } };
-  },
-};
-
-const sinks = await startSinks();
-const sc = await startInProcessSidecar(
-  `sampling: { interval: 1s }
-storage: { path: $DIR/prodpulse.db }
-channels:
-  slack: { type: slack, token: xoxb-bench, channel: "#alerts", api_url: "${sinks.urls.slack}" }
-  hook: { type: webhook, url: "${sinks.urls.webhook}" }
-  mail: { type: email, url: "${sinks.urls.smtp}", from: prodpulse@example.com, to: [oncall@example.com] }
-  am: { type: alertmanager, url: "${sinks.urls.alertmanager}" }
-defaults: { channels: [slack, hook, mail, am], send_resolved: true }
-rules:
-  - { alert: BenchMany, metric: bench_series, op: ">", threshold: 1, severity: warning, summary: "series {{ labels.i }} at {{ value }}" }
-`,
-  [many],
-);
+const { sinks, sc, flip } = await startBurstSetup(SERIES);
 const metricsUrl = `${sc.url}/metrics`;
 // evidence: how long each evaluation takes end to end (wall time; it runs paced, src/lib/slice.ts), and the
 // loop's worst stalls (monitorEventLoopDelay below)
@@ -72,7 +45,7 @@ try {
   const end = now() + WRK_S * 1000 - 500;
   await sleep(500);
   while (now() < end - 1000) {
-    value = value === 0 ? 2 : 0;
+    const value = flip();
     const from = sinks.messages.length;
     const phase: Phase = { kind: value === 2 ? 'firing' : 'resolved', flippedAt: now(), messages: [] };
     phases.push(phase);

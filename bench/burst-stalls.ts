@@ -7,38 +7,12 @@
  *   node --cpu-prof --cpu-prof-interval=100 --cpu-prof-dir=/tmp/prof bench/burst-stalls.ts [--seconds=10]
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { Collector } from '../src/collectors/collector.ts';
-import { startInProcessSidecar, startSinks } from './alert-harness.ts';
+import { startBurstSetup } from './alert-harness.ts';
 import { sleep } from './lib.ts';
 
 const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.slice(10) ?? 10);
 const SERIES = 1000;
-let value = 0;
-const many: Collector = {
-  name: 'bench_many',
-  kind: 'host',
-  metrics: { bench_series: { type: 'gauge', help: 'Many series.', labels: ['i'] } },
-  async collect() {
-    const readings = [];
-    for (let i = 0; i < SERIES; i++) readings.push({ metric: 'bench_series', labels: { i: String(i) }, value });
-    return { readings, summary: { series: SERIES, value } };
-  },
-};
-const sinks = await startSinks();
-const sc = await startInProcessSidecar(
-  `sampling: { interval: 1s }
-storage: { path: $DIR/prodpulse.db }
-channels:
-  slack: { type: slack, token: xoxb-bench, channel: "#alerts", api_url: "${sinks.urls.slack}" }
-  hook: { type: webhook, url: "${sinks.urls.webhook}" }
-  mail: { type: email, url: "${sinks.urls.smtp}", from: prodpulse@example.com, to: [oncall@example.com] }
-  am: { type: alertmanager, url: "${sinks.urls.alertmanager}" }
-defaults: { channels: [slack, hook, mail, am], send_resolved: true }
-rules:
-  - { alert: BenchMany, metric: bench_series, op: ">", threshold: 1, severity: warning, summary: "series {{ labels.i }} at {{ value }}" }
-`,
-  [many],
-);
+const { sinks, sc, flip } = await startBurstSetup(SERIES);
 const eld = monitorEventLoopDelay({ resolution: 1 });
 let scraping = true;
 const scraper = (async () => {
@@ -52,7 +26,7 @@ try {
   eld.enable();
   const end = Date.now() + SECONDS * 1000;
   while (Date.now() < end) {
-    value = value === 0 ? 2 : 0;
+    flip();
     await sleep(2000);
   }
   eld.disable();
