@@ -45,9 +45,8 @@ test('the README shows POST /analyze with curl', () => {
   assert.ok(analyzeExamples.length >= 2, `found ${analyzeExamples.length} curl examples of /analyze`);
 });
 
-test('every README curl example of POST /analyze works as written (the token from PRODPULSE_TOKEN)', async (t) => {
-  const s = sidecar;
-  if (!s) return t.skip(`fixture ${EVENTS} missing`);
+test('every README curl example of POST /analyze works as written (the token from PRODPULSE_TOKEN)', { skip: missingFixture(EVENTS) }, async () => {
+  const s = sidecar!;
   for (const example of analyzeExamples) {
     const cmd: string = example.replace(/#.*$/, '').replaceAll('http://localhost:9470', s.url);
     const { stdout }: { stdout: string } = await run('sh', ['-c', `${cmd} -sS -w '\\n%{http_code}'`], { cwd: s.dir, env: { ...process.env, PRODPULSE_TOKEN: TOKEN }, maxBuffer: 64 * 1024 * 1024 });
