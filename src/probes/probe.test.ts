@@ -6,27 +6,20 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { missingBinary } from '../../test/support/binaries.ts';
-import { OK, startProbeTarget, testService, type ProbeTarget } from '../../test/support/probe-target.ts';
+import { OK, probeTargetForFile, startProbeTarget, testService } from '../../test/support/probe-target.ts';
 import { AgentPool, MAX_BODY_BYTES, probeOnce } from './probe.ts';
 import type { ServiceDefinition } from './types.ts';
 
-let target: ProbeTarget;
-const agents = new AgentPool();
-before(async () => {
-  target = await startProbeTarget();
-});
-after(async () => {
-  agents.close();
-  await target.close();
-});
+const kit = probeTargetForFile();
+const { agents } = kit;
 
 const check = (def: ServiceDefinition, signal = new AbortController().signal) => probeOnce(def, { signal, now: () => Date.now(), agents });
 
 test('200 with {"version":"2.1.0"}: up, status, version, phases', async () => {
-  target.mode = OK;
-  const r = await check(testService(`${target.origin}/health`, { id: 'fresh', url: `${target.origin}/health?fresh=1` }));
+  kit.target.mode = OK;
+  const r = await check(testService(`${kit.target.origin}/health`, { id: 'fresh', url: `${kit.target.origin}/health?fresh=1` }));
   assert.equal(r.ok, true);
   assert.equal(r.statusCode, 200);
   assert.equal(r.version, '2.1.0');
@@ -37,16 +30,16 @@ test('200 with {"version":"2.1.0"}: up, status, version, phases', async () => {
   // the first check of a new agent opens a connection: connect, first byte and transfer are measured
   const pool = new AgentPool();
   try {
-    const first = await probeOnce(testService(`${target.origin}/a`), { signal: new AbortController().signal, now: Date.now, agents: pool });
+    const first = await probeOnce(testService(`${kit.target.origin}/a`), { signal: new AbortController().signal, now: Date.now, agents: pool });
     assert.equal(typeof first.phases.connectMs, 'number');
     assert.equal(typeof first.phases.firstByteMs, 'number');
     assert.equal(typeof first.phases.transferMs, 'number');
     assert.equal(first.phases.tlsMs, undefined, 'no TLS on http');
     // the second reuses the keep-alive connection: no connect phase
-    const before = target.connections;
-    const second = await probeOnce(testService(`${target.origin}/a`), { signal: new AbortController().signal, now: Date.now, agents: pool });
+    const before = kit.target.connections;
+    const second = await probeOnce(testService(`${kit.target.origin}/a`), { signal: new AbortController().signal, now: Date.now, agents: pool });
     assert.equal(second.ok, true);
-    assert.equal(target.connections, before, 'keep-alive: no new connection');
+    assert.equal(kit.target.connections, before, 'keep-alive: no new connection');
     assert.equal(second.phases.connectMs, undefined);
     assert.equal(typeof second.phases.firstByteMs, 'number');
   } finally {
@@ -55,8 +48,8 @@ test('200 with {"version":"2.1.0"}: up, status, version, phases', async () => {
 });
 
 test('500 is a status failure; the version is read from the error response', async () => {
-  target.mode = { kind: 'json', status: 500, version: '2.0.9' };
-  const r = await check(testService(`${target.origin}/`));
+  kit.target.mode = { kind: 'json', status: 500, version: '2.0.9' };
+  const r = await check(testService(`${kit.target.origin}/`));
   assert.equal(r.ok, false);
   assert.equal(r.reason, 'status');
   assert.equal(r.statusCode, 500);
@@ -66,18 +59,18 @@ test('500 is a status failure; the version is read from the error response', asy
 });
 
 test('expected_status: a listed non-2xx is up, an unlisted 2xx is down', async () => {
-  target.mode = { kind: 'json', status: 418 };
-  assert.equal((await check(testService(`${target.origin}/`, { expectedStatus: [418] }))).ok, true);
-  target.mode = OK;
-  const r = await check(testService(`${target.origin}/`, { expectedStatus: [204] }));
+  kit.target.mode = { kind: 'json', status: 418 };
+  assert.equal((await check(testService(`${kit.target.origin}/`, { expectedStatus: [418] }))).ok, true);
+  kit.target.mode = OK;
+  const r = await check(testService(`${kit.target.origin}/`, { expectedStatus: [204] }));
   assert.equal(r.reason, 'status');
   assert.match(r.errorMessage!, /expected 204/);
 });
 
 test('a hang past the timeout is reason timeout, within about the timeout', async () => {
-  target.mode = { kind: 'hang' };
+  kit.target.mode = { kind: 'hang' };
   const t = Date.now();
-  const r = await check(testService(`${target.origin}/`, { timeoutMs: 300 }));
+  const r = await check(testService(`${kit.target.origin}/`, { timeoutMs: 300 }));
   assert.equal(r.ok, false);
   assert.equal(r.reason, 'timeout');
   assert.equal(r.statusCode, null);
@@ -87,18 +80,18 @@ test('a hang past the timeout is reason timeout, within about the timeout', asyn
 });
 
 test('the caller aborting ends the check as a timeout', async () => {
-  target.mode = { kind: 'hang' };
+  kit.target.mode = { kind: 'hang' };
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 100);
-  const r = await check(testService(`${target.origin}/`, { timeoutMs: 10_000 }), ac.signal);
+  const r = await check(testService(`${kit.target.origin}/`, { timeoutMs: 10_000 }), ac.signal);
   assert.equal(r.reason, 'timeout');
 });
 
 test('a closed connection is reason reset', async () => {
-  target.mode = { kind: 'close' };
+  kit.target.mode = { kind: 'close' };
   const pool = new AgentPool();
   try {
-    const r = await probeOnce(testService(`${target.origin}/`), { signal: new AbortController().signal, now: Date.now, agents: pool });
+    const r = await probeOnce(testService(`${kit.target.origin}/`), { signal: new AbortController().signal, now: Date.now, agents: pool });
     assert.equal(r.ok, false);
     assert.equal(r.reason, 'reset');
     assert.equal(r.errorCode, 'ECONNRESET');
@@ -110,53 +103,53 @@ test('a closed connection is reason reset', async () => {
 test('a kept-alive connection the server dropped is retried once on a new connection, not a failure', async () => {
   const pool = new AgentPool();
   try {
-    const def = testService(`${target.origin}/ka`);
+    const def = testService(`${kit.target.origin}/ka`);
     const deps = { signal: new AbortController().signal, now: Date.now, agents: pool };
-    target.queue({ kind: 'close-reused' }, { kind: 'close-reused' }, { kind: 'close-reused' }); // the retry is the third request
+    kit.target.queue({ kind: 'close-reused' }, { kind: 'close-reused' }, { kind: 'close-reused' }); // the retry is the third request
     assert.equal((await probeOnce(def, deps)).ok, true);
-    const before = target.connections;
+    const before = kit.target.connections;
     const second = await probeOnce(def, deps);
     assert.equal(second.ok, true, `${second.reason}: ${second.errorMessage}`);
-    assert.equal(target.connections, before + 1, 'one new connection for the retry');
+    assert.equal(kit.target.connections, before + 1, 'one new connection for the retry');
   } finally {
     pool.close();
   }
 });
 
 test('301 without follow_redirects is reason redirect; with it, the target of the redirect answers', async () => {
-  target.mode = OK;
-  target.queue({ kind: 'redirect', location: '/moved' });
-  const r = await check(testService(`${target.origin}/old`));
+  kit.target.mode = OK;
+  kit.target.queue({ kind: 'redirect', location: '/moved' });
+  const r = await check(testService(`${kit.target.origin}/old`));
   assert.equal(r.ok, false);
   assert.equal(r.reason, 'redirect');
   assert.equal(r.statusCode, 301);
   assert.match(r.errorMessage!, /HTTP 301 redirect to \/moved \(follow_redirects is off\)/);
 
-  target.queue({ kind: 'redirect', location: '/moved' });
-  const n = target.seen.length;
-  const f = await check(testService(`${target.origin}/old`, { followRedirects: true }));
+  kit.target.queue({ kind: 'redirect', location: '/moved' });
+  const n = kit.target.seen.length;
+  const f = await check(testService(`${kit.target.origin}/old`, { followRedirects: true }));
   assert.equal(f.ok, true);
   assert.equal(f.statusCode, 200);
   assert.equal(f.version, '2.1.0');
   assert.deepEqual(
-    target.seen.slice(n).map((s) => s.path),
+    kit.target.seen.slice(n).map((s) => s.path),
     ['/old', '/moved'],
   );
 
-  target.queue({ kind: 'redirect', location: '/moved' });
-  assert.equal((await check(testService(`${target.origin}/old`, { expectedStatus: [301] }))).ok, true, 'an expected 301 is up');
+  kit.target.queue({ kind: 'redirect', location: '/moved' });
+  assert.equal((await check(testService(`${kit.target.origin}/old`, { expectedStatus: [301] }))).ok, true, 'an expected 301 is up');
 });
 
 test('X-Service-Version (any case) when the body has no version', async () => {
-  target.mode = { kind: 'text', body: 'fine', headers: { 'X-SERVICE-VERSION': '3.4.5' } };
-  const r = await check(testService(`${target.origin}/`));
+  kit.target.mode = { kind: 'text', body: 'fine', headers: { 'X-SERVICE-VERSION': '3.4.5' } };
+  const r = await check(testService(`${kit.target.origin}/`));
   assert.equal(r.ok, true);
   assert.equal(r.version, '3.4.5');
 });
 
 test('a body over 64 KiB: the version is read from the first 64 KiB, the rest is not read', async () => {
-  target.mode = { kind: 'big', bytes: 4 * MAX_BODY_BYTES, version: '7.0.0' };
-  const r = await check(testService(`${target.origin}/`, { version: { regex: '"version":"([^"]+)"' } }));
+  kit.target.mode = { kind: 'big', bytes: 4 * MAX_BODY_BYTES, version: '7.0.0' };
+  const r = await check(testService(`${kit.target.origin}/`, { version: { regex: '"version":"([^"]+)"' } }));
   assert.equal(r.ok, true);
   assert.equal(r.version, '7.0.0');
 });
@@ -177,21 +170,21 @@ test('a name under .invalid is a dns result, not a crash', async () => {
 });
 
 test('TLS to a plain HTTP server is reason tls', async () => {
-  const r = await check(testService(`${target.origin.replace('http:', 'https:')}/`));
+  const r = await check(testService(`${kit.target.origin.replace('http:', 'https:')}/`));
   assert.equal(r.ok, false);
   assert.equal(r.reason, 'tls', `${r.reason}: ${r.errorMessage}`);
 });
 
 test('header secrets and URL credentials never appear in the error message; messages stay short', async () => {
   const secret = 's3cr3t-token-value-ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  target.queue({ kind: 'redirect', location: `/x?token=${secret}&pad=${'y'.repeat(300)}` });
-  const r = await check(testService(`http://user:hunter2pass@127.0.0.1:${new URL(target.origin).port}/`, { headers: { 'X-Api-Key': secret } }));
+  kit.target.queue({ kind: 'redirect', location: `/x?token=${secret}&pad=${'y'.repeat(300)}` });
+  const r = await check(testService(`http://user:hunter2pass@127.0.0.1:${new URL(kit.target.origin).port}/`, { headers: { 'X-Api-Key': secret } }));
   assert.equal(r.reason, 'redirect');
   assert.ok(!r.errorMessage!.includes(secret), r.errorMessage!);
   assert.ok(!r.errorMessage!.includes('s3cr3t'), 'redacted before truncating');
   assert.ok(r.errorMessage!.includes('[REDACTED]'));
   assert.ok(r.errorMessage!.length <= 200);
-  const seen = target.seen.at(-1)!;
+  const seen = kit.target.seen.at(-1)!;
   assert.equal(seen.headers['x-api-key'], secret, 'the header was sent');
   assert.match(seen.headers.authorization ?? '', /^Basic /, 'URL credentials are sent as basic auth');
 });
@@ -199,8 +192,8 @@ test('header secrets and URL credentials never appear in the error message; mess
 test('configured headers are not sent to another origin after a redirect', async () => {
   const other = await startProbeTarget();
   try {
-    target.queue({ kind: 'redirect', status: 302, location: `${other.origin}/there` });
-    const r = await check(testService(`${target.origin}/here`, { followRedirects: true, headers: { Authorization: 'Bearer abcdef123456' } }));
+    kit.target.queue({ kind: 'redirect', status: 302, location: `${other.origin}/there` });
+    const r = await check(testService(`${kit.target.origin}/here`, { followRedirects: true, headers: { Authorization: 'Bearer abcdef123456' } }));
     assert.equal(r.ok, true);
     assert.equal(other.seen[0]!.headers.authorization, undefined);
   } finally {

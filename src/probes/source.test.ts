@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { missingBinary } from '../../test/support/binaries.ts';
-import { OK, startProbeTarget, testService, type ProbeTarget } from '../../test/support/probe-target.ts';
+import { OK, probeTargetForFile, startProbeTarget, testService } from '../../test/support/probe-target.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { Reading } from '../snapshot/snapshot.ts';
 import { ProbeStates, type Transition } from './incident.ts';
 import { Limiter } from './limiter.ts';
-import { AgentPool } from './probe.ts';
 import { PROBE_METRICS, createServiceSource, displayUrl, type ServiceSummary } from './source.ts';
 import type { ProbeResult, ServiceDefinition } from './types.ts';
 
-let target: ProbeTarget;
-const agents = new AgentPool();
-before(async () => {
-  target = await startProbeTarget();
-});
-after(async () => {
-  agents.close();
-  await target.close();
-});
+const kit = probeTargetForFile();
+const { agents } = kit;
 
 function harness(def: ServiceDefinition) {
   const logs: Record<string, unknown>[] = [];
@@ -47,18 +39,18 @@ const value = (readings: Reading[], metric: string, labels: Record<string, strin
   readings.find((r) => r.metric === metric && Object.entries(labels).every(([k, v]) => r.labels[k] === v))?.value;
 
 test('the source: name, kind, schedule from the service', () => {
-  const { source } = harness(testService(`${target.origin}/`, { intervalMs: 10_000, timeoutMs: 3000 }));
+  const { source } = harness(testService(`${kit.target.origin}/`, { intervalMs: 10_000, timeoutMs: 3000 }));
   assert.equal(source.name, 'service:payments');
   assert.equal(source.kind, 'service');
   assert.deepEqual(source.schedule, { intervalMs: 10_000, timeoutMs: 4000 });
 });
 
 test('loopback sequence fail×3, ok, fail×3: incidents at checks 3 and 7, one recovery between, one log line each', async () => {
-  const h = harness(testService(`${target.origin}/health`));
+  const h = harness(testService(`${kit.target.origin}/health`));
   const fail = { kind: 'json', status: 500, version: '2.1.0' } as const;
   const incident: number[] = [];
   for (const mode of [fail, fail, fail, OK, fail, fail, fail]) {
-    target.queue(mode);
+    kit.target.queue(mode);
     const { readings } = await h.run();
     incident.push(value(readings, 'probe_incident')!);
   }
@@ -75,8 +67,8 @@ test('loopback sequence fail×3, ok, fail×3: incidents at checks 3 and 7, one r
 });
 
 test('readings and summary of a failing and an open incident: reason, detail, labels', async () => {
-  const h = harness(testService(`${target.origin}/`, { failureThreshold: 1, timeoutMs: 200 }));
-  target.queue({ kind: 'hang' });
+  const h = harness(testService(`${kit.target.origin}/`, { failureThreshold: 1, timeoutMs: 200 }));
+  kit.target.queue({ kind: 'hang' });
   const { readings, summary } = await h.run();
   assert.equal(value(readings, 'probe_success'), 0);
   assert.equal(value(readings, 'probe_failure_info', { reason: 'timeout' }), 1);
@@ -89,16 +81,16 @@ test('readings and summary of a failing and an open incident: reason, detail, la
 });
 
 test('drift raised and resolved through the metrics; version info always present', async () => {
-  const h = harness(testService(`${target.origin}/`, { expectedVersion: '2.1.0' }));
-  target.queue(OK);
+  const h = harness(testService(`${kit.target.origin}/`, { expectedVersion: '2.1.0' }));
+  kit.target.queue(OK);
   let { readings } = await h.run();
   assert.equal(value(readings, 'probe_version_drift'), 0);
   assert.equal(value(readings, 'probe_version_info', { expected: '2.1.0', found: '2.1.0' }), 1);
-  target.queue({ kind: 'json', version: '2.2.0' });
+  kit.target.queue({ kind: 'json', version: '2.2.0' });
   ({ readings } = await h.run());
   assert.equal(value(readings, 'probe_version_drift', { expected: '2.1.0', found: '2.2.0' }), 1);
   assert.ok(h.logs.some((l) => l.msg === 'VERSION DRIFT: payments expected 2.1.0, found 2.2.0'));
-  target.queue(OK);
+  kit.target.queue(OK);
   const out = await h.run();
   assert.equal(value(out.readings, 'probe_version_drift', { found: '2.1.0' }), 0);
   assert.equal(out.summary.drift, false);
@@ -110,22 +102,22 @@ test('drift raised and resolved through the metrics; version info always present
 });
 
 test('per-phase timings and slow checks', async () => {
-  const h = harness(testService(`${target.origin}/?slow`, { degradedLatencyMs: 50, id: 'slow-one' }));
-  target.queue({ kind: 'json', version: '2.1.0', delayMs: 120 });
+  const h = harness(testService(`${kit.target.origin}/?slow`, { degradedLatencyMs: 50, id: 'slow-one' }));
+  kit.target.queue({ kind: 'json', version: '2.1.0', delayMs: 120 });
   const { readings, summary } = await h.run();
   assert.ok(value(readings, 'probe_slow_seconds')! >= 0.1);
   assert.ok(value(readings, 'probe_http_duration_seconds', { phase: 'processing' })! >= 0.1);
   for (const phase of ['resolve', 'connect', 'tls', 'processing', 'transfer'])
     assert.equal(typeof value(readings, 'probe_http_duration_seconds', { phase }), 'number', phase);
   assert.equal(summary.slow, true);
-  target.queue(OK);
+  kit.target.queue(OK);
   assert.equal(value((await h.run()).readings, 'probe_slow_seconds'), 0);
 });
 
 test('the summary never shows URL credentials or header secrets', async () => {
-  const port = new URL(target.origin).port;
+  const port = new URL(kit.target.origin).port;
   const h = harness(testService(`http://bob:pw-1234567@127.0.0.1:${port}/?key=sekrit-key-123`, { headers: { 'X-Key': 'sekrit-key-123' } }));
-  target.queue({ kind: 'json', status: 503 });
+  kit.target.queue({ kind: 'json', status: 503 });
   const { summary } = await h.run();
   const text = JSON.stringify(summary);
   assert.ok(!text.includes('pw-1234567') && !text.includes('bob') && !text.includes('sekrit-key-123'), text);
@@ -134,7 +126,7 @@ test('the summary never shows URL credentials or header secrets', async () => {
 
 test('an onResult that throws is logged; the check still publishes', async () => {
   const logs: Record<string, unknown>[] = [];
-  const source = createServiceSource(testService(`${target.origin}/`), {
+  const source = createServiceSource(testService(`${kit.target.origin}/`), {
     states: new ProbeStates(),
     limiter: new Limiter(1),
     agents,
@@ -144,15 +136,15 @@ test('an onResult that throws is logged; the check still publishes', async () =>
       throw new Error('disk full');
     },
   });
-  target.queue(OK);
+  kit.target.queue(OK);
   const out = await source.collect(new AbortController().signal);
   assert.equal(value(out.readings, 'probe_success'), 1);
   assert.ok(logs.some((l) => l.msg === 'storing a probe result failed'));
 });
 
 test('a check abandoned by its source timeout does not change the state', async () => {
-  const h = harness(testService(`${target.origin}/`, { timeoutMs: 5000 }));
-  target.queue({ kind: 'hang' });
+  const h = harness(testService(`${kit.target.origin}/`, { timeoutMs: 5000 }));
+  kit.target.queue({ kind: 'hang' });
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 100);
   await assert.rejects(h.source.collect(ac.signal), /abandoned/);
@@ -161,8 +153,8 @@ test('a check abandoned by its source timeout does not change the state', async 
 });
 
 test('the probe metrics pass promtool check metrics', { skip: missingBinary('/usr/bin/promtool', 'prometheus') }, async () => {
-  const h = harness(testService(`${target.origin}/`, { expectedVersion: '2.1.0', failureThreshold: 1 }));
-  target.queue({ kind: 'json', status: 500, version: '2.2.0' });
+  const h = harness(testService(`${kit.target.origin}/`, { expectedVersion: '2.1.0', failureThreshold: 1 }));
+  kit.target.queue({ kind: 'json', status: 500, version: '2.2.0' });
   const { readings } = await h.run();
   let text = '';
   for (const [name, spec] of Object.entries(PROBE_METRICS)) {
@@ -182,8 +174,8 @@ test('a hung target does not delay another one', async () => {
     const mk = (def: ServiceDefinition) =>
       createServiceSource(def, { states: new ProbeStates(), limiter, agents, now: Date.now, logger: createLogger({ level: 'silent' }), onResult: () => {} });
     const slow = mk(testService(`${hung.origin}/`, { id: 'hung', timeoutMs: 3000 }));
-    const fast = mk(testService(`${target.origin}/`, { id: 'fast' }));
-    target.queue(OK);
+    const fast = mk(testService(`${kit.target.origin}/`, { id: 'fast' }));
+    kit.target.queue(OK);
     const slowRun = slow.collect(new AbortController().signal);
     const t = Date.now();
     const out = await fast.collect(new AbortController().signal);

@@ -1,3 +1,4 @@
+import { serviceDefaultsSchema, type ServiceDefaults as ConfigServiceDefaults } from '../config/services.ts';
 import { z } from 'zod';
 import type { ServiceDefinition, VersionLocator } from '../probes/types.ts';
 import { redactText } from '../lib/redact.ts';
@@ -123,18 +124,27 @@ export type ServiceDefaults = Pick<
   ServiceDefinition,
   'environment' | 'intervalMs' | 'timeoutMs' | 'method' | 'headers' | 'expectedStatus' | 'followRedirects' | 'degradedLatencyMs' | 'failureThreshold' | 'successThreshold'
 >;
-export const DEFAULT_SERVICE_DEFAULTS: ServiceDefaults = {
-  environment: 'production',
-  intervalMs: 30_000,
-  timeoutMs: 5_000,
-  method: 'GET',
-  headers: {},
-  expectedStatus: undefined,
-  followRedirects: false,
-  degradedLatencyMs: undefined,
-  failureThreshold: 3,
-  successThreshold: 1,
-};
+/**
+ * What API-created services inherit from alerts.yaml's `defaults.services`: everything but `headers`, which may hold
+ * secrets from ${VAR} that whoever holds the write token could otherwise send to any URL.
+ */
+export function apiServiceDefaults(d: ConfigServiceDefaults): ServiceDefaults {
+  return {
+    environment: d.environment,
+    intervalMs: d.intervalMs,
+    timeoutMs: d.timeoutMs,
+    method: d.method,
+    headers: {},
+    expectedStatus: d.expectedStatus,
+    followRedirects: d.followRedirects,
+    degradedLatencyMs: d.degradedLatencyMs,
+    failureThreshold: d.failureThreshold,
+    successThreshold: d.successThreshold,
+  };
+}
+
+/** The defaults of an alerts.yaml without `defaults.services` (one source: src/config/services.ts). */
+export const DEFAULT_SERVICE_DEFAULTS: ServiceDefaults = apiServiceDefaults(serviceDefaultsSchema.parse({}));
 
 const toLocator = (v: ServiceInput['version']): VersionLocator | undefined => {
   if (!v) return undefined;

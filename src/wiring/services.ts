@@ -19,7 +19,7 @@ import { createServiceRegistryRepo } from '../store/service-registry-repo.ts';
 import { serviceSummaries, servicesRoutes, type ServiceStatus } from '../http/routes/services.ts';
 import { createServiceRegistry, type ServiceRegistry } from '../services/registry.ts';
 import { probeSeedFromHistory, RESUME_CHECKS, RESUME_EVENTS } from './probe-resume.ts';
-import type { ServiceDefaults } from '../services/service-input.ts';
+import { apiServiceDefaults } from '../services/service-input.ts';
 
 export interface ServicesConfigPart {
   services: Parameters<typeof serviceDefinitions>[0]['services'];
@@ -55,23 +55,6 @@ export interface Services {
   /** stops probing and writes the buffered history; call before closing the database */
   stop(): void;
 }
-
-/**
- * API-created services do not inherit `defaults.services.headers`: those may hold secrets from ${VAR}, and whoever
- * holds the write token could otherwise send them to any URL.
- */
-const apiDefaults = (d: ConfigServiceDefaults): ServiceDefaults => ({
-  environment: d.environment,
-  intervalMs: d.intervalMs,
-  timeoutMs: d.timeoutMs,
-  method: d.method,
-  headers: {},
-  expectedStatus: d.expectedStatus,
-  followRedirects: d.followRedirects,
-  degradedLatencyMs: d.degradedLatencyMs,
-  failureThreshold: d.failureThreshold,
-  successThreshold: d.successThreshold,
-});
 
 /** A probe transition as a stored service event (history of down/up and version changes). */
 export function eventOf(t: Transition): ServiceEvent {
@@ -118,7 +101,7 @@ export function createServices(config: ServicesConfigPart, deps: ServicesDeps): 
     repo: createServiceRegistryRepo(deps.db),
     now: () => clock.now(),
     configServices: serviceDefinitions(config),
-    defaults: apiDefaults(config.defaults.services),
+    defaults: apiServiceDefaults(config.defaults.services),
     onListenerError: (err) => logger.error({ err: { message: (err as Error).message } }, 'a services registry listener failed'),
   });
   for (const e of registry.loadErrors()) logger.warn({ service: e.id, issues: e.issues }, 'a stored service no longer validates; it is kept but not probed');
@@ -152,7 +135,7 @@ export function createServices(config: ServicesConfigPart, deps: ServicesDeps): 
     routes: (app) => servicesRoutes(app, routeDeps),
     summaries: (environment) => serviceSummaries(routeDeps, environment),
     applyConfig(c) {
-      registry.setDefaults(apiDefaults(c.defaults.services));
+      registry.setDefaults(apiServiceDefaults(c.defaults.services));
       registry.replaceConfigServices(serviceDefinitions(c));
     },
     start() {

@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { stringify } from 'yaml';
 import { exportRulesCommand } from '../../src/cli/export-rules.ts';
 import { loadConfigFile } from '../../src/config/load.ts';
@@ -18,26 +18,18 @@ import { ManualClock } from '../../src/lib/clock.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { ProbeStates } from '../../src/probes/incident.ts';
 import { Limiter } from '../../src/probes/limiter.ts';
-import { AgentPool } from '../../src/probes/probe.ts';
 import { createServiceSource } from '../../src/probes/source.ts';
 import { RuleEngine } from '../../src/rules/engine.ts';
 import type { Reading } from '../../src/snapshot/snapshot.ts';
 import { missingBinary } from '../support/binaries.ts';
-import { OK, startProbeTarget, testService, type ProbeTarget, type TargetMode } from '../support/probe-target.ts';
+import { OK, probeTargetForFile, testService, type TargetMode } from '../support/probe-target.ts';
 
 const PROMTOOL = process.env.PROMTOOL ?? '/usr/bin/promtool';
 const FAIL: TargetMode = { kind: 'json', status: 500, version: '2.1.0' };
 const SEQUENCE = [FAIL, FAIL, FAIL, OK, FAIL, FAIL, FAIL];
 
-let target: ProbeTarget;
-const agents = new AgentPool();
-before(async () => {
-  target = await startProbeTarget();
-});
-after(async () => {
-  agents.close();
-  await target.close();
-});
+const kit = probeTargetForFile();
+const { agents } = kit;
 
 async function shippedConfig() {
   const loaded = await loadConfigFile('alerts.yaml', { env: {} });
@@ -47,7 +39,7 @@ async function shippedConfig() {
 
 /** The readings of each check of the sequence. */
 async function probeSequence(): Promise<Reading[][]> {
-  const source = createServiceSource(testService(`${target.origin}/health`), {
+  const source = createServiceSource(testService(`${kit.target.origin}/health`), {
     states: new ProbeStates(),
     limiter: new Limiter(),
     agents,
@@ -57,7 +49,7 @@ async function probeSequence(): Promise<Reading[][]> {
   });
   const out: Reading[][] = [];
   for (const mode of SEQUENCE) {
-    target.queue(mode);
+    kit.target.queue(mode);
     out.push((await source.collect(new AbortController().signal)).readings);
   }
   return out;

@@ -4,7 +4,10 @@
  * reads. Set `target.mode` before a check (or queue several with `target.queue(...)`); `close()` ends every
  * connection, hung ones too.
  */
+import { DEFAULT_SERVICE_DEFAULTS } from '../../src/services/service-input.ts';
 import http from 'node:http';
+import { after, before } from 'node:test';
+import { AgentPool } from '../../src/probes/probe.ts';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ServiceDefinition } from '../../src/probes/types.ts';
 
@@ -114,26 +117,41 @@ export async function startProbeTarget(initial: TargetMode = OK): Promise<ProbeT
   return target;
 }
 
-/** A ServiceDefinition with the issue's defaults, for tests. */
+/** A ServiceDefinition with the shipped defaults (a 2 s timeout, to keep tests short), for tests. */
 export function testService(url: string, overrides: Partial<ServiceDefinition> = {}): ServiceDefinition {
   return {
+    ...DEFAULT_SERVICE_DEFAULTS,
     id: 'payments',
     name: 'payments',
     url,
     expectedVersion: null,
-    environment: 'production',
     enabled: true,
-    intervalMs: 30_000,
     timeoutMs: 2_000,
-    method: 'GET',
-    headers: {},
-    expectedStatus: undefined,
-    followRedirects: false,
-    degradedLatencyMs: undefined,
-    failureThreshold: 3,
-    successThreshold: 1,
     version: undefined,
     source: 'config',
     ...overrides,
+  };
+}
+
+/**
+ * One probe target and one keep-alive AgentPool for a test file: started in `before`, closed in `after`.
+ *   const kit = probeTargetForFile();   … kit.target.origin, kit.agents …
+ */
+export function probeTargetForFile(): { readonly target: ProbeTarget; readonly agents: AgentPool } {
+  let target: ProbeTarget | undefined;
+  const agents = new AgentPool();
+  before(async () => {
+    target = await startProbeTarget();
+  });
+  after(async () => {
+    agents.close();
+    await target?.close();
+  });
+  return {
+    get target() {
+      if (!target) throw new Error('the probe target starts in before()');
+      return target;
+    },
+    agents,
   };
 }
