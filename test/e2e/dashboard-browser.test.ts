@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import { Hono } from 'hono';
 import { parse, stringify } from 'yaml';
 import type { Collector } from '../../src/collectors/collector.ts';
@@ -88,12 +88,9 @@ rules:
   };
 }
 
-test('live page on a real sidecar: no console errors, CPU as a number, a new alert appears without a reload, escaped, silences from the page', { skip }, async (t) => {
-  const cpu = { value: 0.25 };
-  const sc = await inProcessSidecar(cpu);
-  t.after(sc.stop);
-  for (let i = 0; i < 100 && (await sc.sidecar.app.request('/ready')).status !== 200; i++) await new Promise((r) => setTimeout(r, 20));
 
+/** A 1280×900 page in a fresh context closed with the test, counting dialogs (an alert() would mean injected script). */
+async function dashboardPage(t: TestContext) {
   const ctx = await browser.context({ viewport: { width: 1280, height: 900 } });
   t.after(() => ctx.close());
   const { page, errors } = await browser.page(ctx);
@@ -102,6 +99,16 @@ test('live page on a real sidecar: no console errors, CPU as a number, a new ale
     dialogs++;
     void d.dismiss();
   });
+  return { page, errors, dialogs: () => dialogs };
+}
+
+test('live page on a real sidecar: no console errors, CPU as a number, a new alert appears without a reload, escaped, silences from the page', { skip }, async (t) => {
+  const cpu = { value: 0.25 };
+  const sc = await inProcessSidecar(cpu);
+  t.after(sc.stop);
+  for (let i = 0; i < 100 && (await sc.sidecar.app.request('/ready')).status !== 200; i++) await new Promise((r) => setTimeout(r, 20));
+
+  const { page, errors, dialogs } = await dashboardPage(t);
   await page.goto(`${sc.url}/`);
   await page.waitForSelector('#live[data-state="live"]');
   await page.waitForSelector('canvas'); // uPlot drew
@@ -137,7 +144,7 @@ test('live page on a real sidecar: no console errors, CPU as a number, a new ale
   assert.match((await page.textContent('#silence-result')) ?? '', /401/);
 
   assert.deepEqual(errors.filter((e) => !/status of 401/.test(e)), [], 'no console errors');
-  assert.equal(dialogs, 0);
+  assert.equal(dialogs(), 0);
 });
 
 test('with JavaScript disabled the page still lists statuses and alerts', { skip }, async (t) => {
@@ -210,14 +217,7 @@ test('services and heartbeats on a real sidecar: a loopback dependency DOWN and 
   await new Promise((r) => setTimeout(r, 150));
   await ping('nightly-backup', { method: 'POST', body: 'ok: 1.2 GB in 95 s' });
 
-  const ctx = await browser.context({ viewport: { width: 1280, height: 900 } });
-  t.after(() => ctx.close());
-  const { page, errors } = await browser.page(ctx);
-  let dialogs = 0;
-  page.on('dialog', (d) => {
-    dialogs++;
-    void d.dismiss();
-  });
+  const { page, errors, dialogs } = await dashboardPage(t);
   const row = (id: string) => page.locator(`#frag-services tr[data-service="${id}"]`);
   const sel = (id: string, status: string) => `#frag-services tr[data-service="${id}"][data-status="${status}"]`;
   const hb = (job: string, status: string) => `#frag-heartbeats tr[data-heartbeat="${job}"][data-status="${status}"]`;
@@ -310,7 +310,7 @@ test('services and heartbeats on a real sidecar: a loopback dependency DOWN and 
   await page.goto(`${sc.url}/`);
   await page.waitForSelector('#live[data-state="live"]');
   assert.deepEqual(errors, [], 'no console errors');
-  assert.equal(dialogs, 0);
+  assert.equal(dialogs(), 0);
 });
 
 test('rendering details on hand-set views: names and messages as text, the environment filter, the service page of an odd name', { skip }, async (t) => {
@@ -319,14 +319,7 @@ test('rendering details on hand-set views: names and messages as text, the envir
   views.state.services[0] = fakeService(0, now, { id: 'xss', name: XSS, status: 'HEALTHY', environment: 'production' });
   views.state.heartbeats = [{ service: `billing ${XSS}`, status: 'HEALTHY', lastPingAt: now - 240_000, nextDeadlineAt: now + 60_000, missedIntervals: 0, lastMessage: XSS, lastRunDurationMs: 1200 }];
   const l = await fakeDashboard(t, views);
-  const ctx = await browser.context({ viewport: { width: 1280, height: 900 } });
-  t.after(() => ctx.close());
-  const { page, errors } = await browser.page(ctx);
-  let dialogs = 0;
-  page.on('dialog', (d) => {
-    dialogs++;
-    void d.dismiss();
-  });
+  const { page, errors, dialogs } = await dashboardPage(t);
   await page.goto(`${l.url}/`);
   await page.waitForSelector('#live[data-state="live"]');
   const row = (id: string) => page.locator(`#frag-services tr[data-service="${id}"]`);
@@ -345,7 +338,7 @@ test('rendering details on hand-set views: names and messages as text, the envir
   assert.equal(await page.textContent('#service-head h2'), XSS);
   await page.waitForSelector('[data-service-page="xss"] #chart-latency canvas');
   assert.deepEqual(errors, []);
-  assert.equal(dialogs, 0);
+  assert.equal(dialogs(), 0);
 });
 
 test('the page follows the system colour scheme', { skip }, async (t) => {
