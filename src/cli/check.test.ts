@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkCommand } from './check.ts';
+import { usageError } from './process.ts';
 
 const capture = () => {
   const out = { stdout: [] as string[], stderr: [] as string[] };
@@ -24,4 +25,17 @@ test('check: a template label the metric never has is a warning with FILE:LINE:C
   assert.equal(await checkCommand([fileURLToPath(new URL('../../alerts.yaml', import.meta.url))], shipped.io), 0);
   assert.deepEqual(shipped.out.stderr, []);
   assert.doesNotMatch(shipped.out.stdout[0]!, /warning/);
+});
+
+test('check takes the path as serve does (--config, -c) or positionally; an unknown flag is an error, not a file name', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'prodpulse-check-')), 'alerts.yaml');
+  writeFileSync(file, 'rules:\n  - alert: Load\n    metric: host_load1\n    op: ">"\n    threshold: 4\n');
+  for (const args of [[file], ['--config', file], ['-c', file], [`--config=${file}`]]) {
+    const c = capture();
+    assert.equal(await checkCommand(args, c.io), 0, args.join(' '));
+    assert.ok(c.out.stdout[0]!.startsWith(`${file}: ok:`), c.out.stdout[0]);
+  }
+  const wrong = await checkCommand(['--confg', file], capture().io).then(() => undefined, (e: unknown) => e);
+  assert.equal(usageError(wrong), "prodpulse: Unknown option '--confg' (node src/main.ts --help lists the commands and flags)");
+  assert.equal(usageError(new Error('disk full')), undefined, 'other errors keep their stack');
 });

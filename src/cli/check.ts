@@ -1,6 +1,6 @@
 import { summarizeConfig } from '../config/load.ts';
 import { loadConfig } from '../wiring/config.ts';
-import { resolveConfigPath } from './args.ts';
+import { parseCommandArgs, resolveConfigPath } from './args.ts';
 
 export interface Io {
   stdout: (line: string) => void;
@@ -8,9 +8,10 @@ export interface Io {
   env: Record<string, string | undefined>;
 }
 
-/** `check [PATH]`: validates alerts.yaml; prints FILE:LINE:COL errors and exits 1, or warnings (stderr) and a summary and exits 0. */
+/** `check [PATH | --config PATH]` (serve's flag works too): validates alerts.yaml; prints FILE:LINE:COL errors and exits 1, or warnings (stderr) and a summary and exits 0. */
 export async function checkCommand(args: string[], io: Io): Promise<number> {
-  const path = resolveConfigPath(args[0], io.env);
+  const { values, positionals } = parseCommandArgs(args, { config: { type: 'string', short: 'c' } });
+  const path = resolveConfigPath((values.config as string | undefined) ?? positionals[0], io.env);
   const result = await loadConfig(path, { env: io.env });
   if (!result.ok) {
     for (const e of result.errors) io.stderr(e);

@@ -9,7 +9,7 @@ Usage: node src/main.ts <command> [options]
 
 Commands:
   serve [--config PATH] [--listen HOST:PORT]   sample the host, serve /metrics, evaluate rules, send alerts
-  check [PATH]                                 validate alerts.yaml (FILE:LINE:COL errors; exit 1 when invalid)
+  check [PATH | --config PATH]                 validate alerts.yaml (FILE:LINE:COL errors; exit 1 when invalid)
   export-rules [PATH] [--out FILE]             write the alerts.yaml rules as a Prometheus alerting-rules file
   test-notify [CHANNEL] [--config PATH]        send a test alert through the real pipeline to one or all channels
       [--dry-run] [--html FILE]                print what each channel would send / write the email's HTML; send nothing
