@@ -157,12 +157,15 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     indexKinds(sources);
     scheduler.setSources(sources);
   };
+  // the status as /metrics/live shows it: built once per snapshot, after the status model has seen it
+  let statusView: unknown[] = [];
   store.subscribe((s) => {
     const firing = alerting
       .active()
       .filter((a) => a.state === 'firing')
       .map((a) => ({ alert: a.alert, severity: a.severity, labels: a.labels, summary: a.summary, since: a.firingSince ?? a.activeSince }));
     status.update(targets(), firing, s.takenAt);
+    statusView = status.list().map((e) => ({ ...e, since: new Date(e.since).toISOString(), alerts: e.alerts.map((a) => ({ ...a, since: new Date(a.since).toISOString() })) }));
     metrics.status.reset();
     for (const e of status.list()) for (const st of STATUSES) metrics.status.set({ kind: e.kind, target: e.target, status: st }, e.status === st ? 1 : 0);
     exposition.invalidate();
@@ -197,7 +200,7 @@ export async function createSidecar(initial: Config, deps: SidecarDeps): Promise
     version: VERSION,
     intervalMs: () => config.sampling.interval,
     services: (environment) => services.summaries(environment),
-    status: () => status.list().map((e) => ({ ...e, since: new Date(e.since).toISOString(), alerts: e.alerts.map((a) => ({ ...a, since: new Date(a.since).toISOString() })) })),
+    status: () => statusView,
     guards,
     extraRoutes: [
       (a) => alertsRoutes(a, alerting),
